@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+from django_otp.admin import OTPAdminSite
+
+from osteorehab.accounts.views import language
+
+# The Django admin (accounts, sites and care teams; no patient records) requires two-factor.
+admin.site.__class__ = OTPAdminSite
+
+urlpatterns = [
+    path("", include("osteorehab.core.urls")),
+    path("", include("osteorehab.accounts.urls")),
+    path("", include("osteorehab.patients.urls")),
+    path("", include("osteorehab.audit.urls")),
+    path("language/", language, name="set-language"),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,119 @@
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .domain import STAFF_ROLES, Role
+
+ROLE_LABELS = {
+    Role.COUNSELLOR: _("Psychological counsellor"),
+    Role.THERAPIST: _("Rehabilitation therapist"),
+    Role.PHYSICIAN: _("Physician"),
+    Role.NURSE: _("Nurse"),
+    Role.LEAD: _("Program lead"),
+    Role.ADMIN: _("System administrator"),
+    Role.PATIENT: _("Patient"),
+    Role.CAREGIVER: _("Family caregiver"),
+}
+ROLE_CHOICES = [(role.value, ROLE_LABELS[role]) for role in Role]
+STAFF_ROLE_CHOICES = [(role.value, ROLE_LABELS[role]) for role in STAFF_ROLES]
+
+
+class Organisation(models.Model):
+    name = models.CharField(_("name"), max_length=200, unique=True)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Site(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="sites")
+    name = models.CharField(_("name"), max_length=200)
+
+    class Meta:
+        verbose_name = _("site")
+        verbose_name_plural = _("sites")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="site_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """Everyone who logs in: staff of each role, patients and family caregivers."""
+
+    full_name = models.CharField(_("full name"), max_length=200)
+    role = models.CharField(_("role"), max_length=20, choices=ROLE_CHOICES)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="users", verbose_name=_("organisation")
+    )
+    preferred_language = models.CharField(
+        _("preferred language"),
+        max_length=10,
+        choices=[("en", "English"), ("zh-hans", "简体中文")],
+        default="en",
+    )
+
+    objects = UserManager()  # type: ignore[misc]
+    REQUIRED_FIELDS = ["email"]
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(role__in=[role.value for role in Role]), name="user_role_known"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    def get_full_name(self) -> str:
+        return self.full_name or self.username
+
+    @property
+    def role_enum(self) -> Role:
+        return Role(self.role)
+
+    @property
+    def is_clinical_staff(self) -> bool:
+        return self.role in STAFF_ROLES and self.role != Role.ADMIN
+
+
+class CareTeam(models.Model):
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="care_teams")
+    name = models.CharField(_("name"), max_length=200)
+    members = models.ManyToManyField(
+        User, through="CareTeamMember", related_name="care_teams", verbose_name=_("members")
+    )
+
+    class Meta:
+        verbose_name = _("care team")
+        verbose_name_plural = _("care teams")
+        constraints = [
+            models.UniqueConstraint(fields=["site", "name"], name="care_team_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CareTeamMember(models.Model):
+    care_team = models.ForeignKey(CareTeam, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="memberships")
+
+    class Meta:
+        verbose_name = _("care team member")
+        verbose_name_plural = _("care team members")
+        constraints = [
+            models.UniqueConstraint(fields=["care_team", "user"], name="care_team_member_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.care_team})"

@@ -1,0 +1,516 @@
+"""The write path for the registry: every change to a patient goes through one of these, in one
+transaction, with one audit event that says what changed."""
+
+import secrets
+from datetime import date
+from typing import Any
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from osteorehab.accounts.domain import Part, Role, missing_roles
+from osteorehab.accounts.models import CareTeam, User
+from osteorehab.audit.services import audit_write, changes_of, values_of
+
+from .domain import (
+    EpisodeStatus,
+    Refusal,
+    birth_date_refusal,
+    duplicate_key,
+    event_date_refusal,
+    normalise_name,
+    transition_refusal,
+)
+from .models import (
+    Caregiver,
+    Consent,
+    ConsentKind,
+    Episode,
+    EpisodeStatusChange,
+    Fracture,
+    Medication,
+    Patient,
+)
+
+REFUSAL_MESSAGES = {
+    "date_in_future": _("This date is in the future."),
+    "before_birth": _("This date is before the patient's date of birth."),
+    "implausibly_old": _("This date of birth is more than 120 years ago; please check the year."),
+    "transition_not_allowed": _(
+        "The program episode cannot move to this status from its current one."
+    ),
+    "withdrawal_needs_reason": _("Give the reason for the withdrawal."),
+    "before_last_change": _("This date is before the episode's last status change."),
+    "needs_program_consent": _(
+        "The patient has not consented to the program; record their consent first."
+    ),
+}
+
+PATIENT_FIELDS = (
+    "family_name",
+    "given_name",
+    "date_of_birth",
+    "sex",
+    "phone",
+    "preferred_language",
+    "record_number",
+    "diagnosis_on",
+    "relevant_conditions",
+)
+
+
+def refuse(refusal: Refusal | None) -> None:
+    if refusal is not None:
+        raise ValidationError({refusal.field: REFUSAL_MESSAGES[refusal.code]})
+
+
+def possible_duplicates(
+    *, organisation_id: int, family_name: str, given_name: str, date_of_birth: date
+) -> QuerySet[Patient]:
+    key = duplicate_key(family_name, given_name, date_of_birth)
+    return Patient.objects.filter(
+        organisation_id=organisation_id,
+        date_of_birth=date_of_birth,
+        family_name__iexact=key[0],
+        given_name__iexact=key[1],
+    )
+
+
+def _check_patient(data: dict[str, Any], *, organisation_id: int, exclude_pk: int | None) -> None:
+    today = timezone.localdate()
+    refuse(birth_date_refusal(data["date_of_birth"], today=today))
+    refuse(
+        event_date_refusal(
+            data.get("diagnosis_on"),
+            date_of_birth=data["date_of_birth"],
+            today=today,
+            field="diagnosis_on",
+        )
+    )
+    number = data.get("record_number", "")
+    same_number = Patient.objects.filter(organisation_id=organisation_id, record_number=number)
+    if exclude_pk is not None:
+        same_number = same_number.exclude(pk=exclude_pk)
+    if number and same_number.exists():
+        raise ValidationError(
+            {"record_number": _("Another patient already has this hospital record number.")}
+        )
+
+
+def _check_care_team(care_team: CareTeam, organisation_id: int) -> None:
+    if care_team.site.organisation_id != organisation_id:
+        raise ValidationError({"care_team": _("This care team belongs to another organisation.")})
+    lacking = missing_roles(care_team.members.values_list("role", flat=True))
+    if lacking:
+        from osteorehab.accounts.models import ROLE_LABELS
+
+        names = ", ".join(str(ROLE_LABELS[role]) for role in lacking)
+        raise ValidationError(
+            {
+                "care_team": _("This care team has no member with the role: %(roles)s.")
+                % {"roles": names}
+            }
+        )
+
+
+def _clean(data: dict[str, Any]) -> dict[str, Any]:
+    cleaned = dict(data)
+    for name in ("family_name", "given_name"):
+        cleaned[name] = normalise_name(cleaned[name])
+    return cleaned
+
+
+@transaction.atomic
+def patient_register(
+    *,
+    by: User,
+    care_team: CareTeam,
+    data: dict[str, Any],
+    program_consent: bool,
+    consent_on: date,
+    referred_on: date,
+    allow_duplicate: bool = False,
+) -> Patient:
+    """Register a patient, record their consent to the program and open a referred episode."""
+    data = _clean(data)
+    organisation_id = by.organisation_id
+    _check_patient(data, organisation_id=organisation_id, exclude_pk=None)
+    _check_care_team(care_team, organisation_id)
+    today = timezone.localdate()
+    refuse(
+        event_date_refusal(
+            referred_on, date_of_birth=data["date_of_birth"], today=today, field="referred_on"
+        )
+    )
+    refuse(
+        event_date_refusal(
+            consent_on, date_of_birth=data["date_of_birth"], today=today, field="consent_on"
+        )
+    )
+    if (
+        not allow_duplicate
+        and possible_duplicates(
+            organisation_id=organisation_id,
+            **{k: data[k] for k in ("family_name", "given_name", "date_of_birth")},
+        ).exists()
+    ):
+        raise ValidationError(
+            _("A patient with this name and date of birth is already registered."), code="duplicate"
+        )
+    patient = Patient.objects.create(organisation_id=organisation_id, care_team=care_team, **data)
+    audit_write(
+        by=by,
+        obj=patient,
+        patient_id=patient.pk,
+        created=True,
+        changes={**values_of(patient, PATIENT_FIELDS), "care_team": care_team.name},
+    )
+    consent_record(
+        patient=patient,
+        by=by,
+        kind=ConsentKind.PROGRAM,
+        granted=program_consent,
+        decided_on=consent_on,
+    )
+    episode_open(patient=patient, by=by, referred_on=referred_on)
+    return patient
+
+
+@transaction.atomic
+def patient_update(*, patient: Patient, by: User, data: dict[str, Any], version: int) -> Patient:
+    """Change identity, contact and osteoporosis details; refuses a stale form (another user
+    saved in between) rather than overwrite their change."""
+    data = _clean(data)
+    locked = Patient.objects.select_for_update().get(pk=patient.pk)
+    if locked.version != version:
+        raise ValidationError(
+            _("Someone else changed this record while you were editing. Reload it and try again."),
+            code="stale",
+        )
+    _check_patient(data, organisation_id=locked.organisation_id, exclude_pk=locked.pk)
+    for fracture_on in locked.fractures.values_list("occurred_on", flat=True):
+        if fracture_on < data["date_of_birth"]:
+            raise ValidationError(
+                {"date_of_birth": _("A recorded fracture is dated before this date of birth.")}
+            )
+    before = values_of(locked, PATIENT_FIELDS)
+    for name, value in data.items():
+        setattr(locked, name, value)
+    changes = changes_of(locked, PATIENT_FIELDS, before)
+    if changes:
+        locked.version += 1
+        locked.save()
+        audit_write(by=by, obj=locked, patient_id=locked.pk, created=False, changes=changes)
+    return locked
+
+
+@transaction.atomic
+def fracture_add(*, patient: Patient, by: User, data: dict[str, Any]) -> Fracture:
+    refuse(
+        event_date_refusal(
+            data["occurred_on"],
+            date_of_birth=patient.date_of_birth,
+            today=timezone.localdate(),
+            field="occurred_on",
+        )
+    )
+    if data["site"] == "other" and not data.get("site_other", "").strip():
+        raise ValidationError({"site_other": _("Name the site of the fracture.")})
+    fracture = Fracture.objects.create(patient=patient, **data)
+    audit_write(
+        by=by,
+        obj=fracture,
+        patient_id=patient.pk,
+        created=True,
+        changes=values_of(fracture, ("site", "site_other", "occurred_on", "note")),
+    )
+    return fracture
+
+
+@transaction.atomic
+def medication_add(*, patient: Patient, by: User, data: dict[str, Any]) -> Medication:
+    today = timezone.localdate()
+    for name in ("started_on", "stopped_on"):
+        refuse(
+            event_date_refusal(
+                data.get(name), date_of_birth=patient.date_of_birth, today=today, field=name
+            )
+        )
+    if data.get("stopped_on") and data["stopped_on"] < data["started_on"]:
+        raise ValidationError({"stopped_on": _("The medicine cannot stop before it started.")})
+    if data["drug"] == "other" and not data.get("drug_other", "").strip():
+        raise ValidationError({"drug_other": _("Name the medicine.")})
+    medication = Medication.objects.create(patient=patient, **data)
+    audit_write(
+        by=by,
+        obj=medication,
+        patient_id=patient.pk,
+        created=True,
+        changes=values_of(medication, ("drug", "drug_other", "started_on", "stopped_on")),
+    )
+    return medication
+
+
+@transaction.atomic
+def consent_record(
+    *,
+    patient: Patient,
+    by: User,
+    kind: ConsentKind,
+    granted: bool,
+    decided_on: date,
+    note: str = "",
+) -> Consent:
+    refuse(
+        event_date_refusal(
+            decided_on,
+            date_of_birth=patient.date_of_birth,
+            today=timezone.localdate(),
+            field="decided_on",
+        )
+    )
+    consent = Consent.objects.create(
+        patient=patient, kind=kind, granted=granted, decided_on=decided_on, taken_by=by, note=note
+    )
+    audit_write(
+        by=by,
+        obj=consent,
+        patient_id=patient.pk,
+        created=True,
+        changes=values_of(consent, ("kind", "granted", "decided_on", "note")),
+    )
+    return consent
+
+
+def has_program_consent(patient: Patient) -> bool:
+    latest = (
+        patient.consents.filter(kind=ConsentKind.PROGRAM).order_by("-decided_on", "-id").first()
+    )
+    return bool(latest and latest.granted)
+
+
+@transaction.atomic
+def episode_open(*, patient: Patient, by: User, referred_on: date) -> Episode:
+    if patient.episodes.exclude(
+        status__in=[EpisodeStatus.DISCHARGED, EpisodeStatus.WITHDRAWN]
+    ).exists():
+        raise ValidationError(_("The patient already has an open program episode."))
+    refuse(
+        event_date_refusal(
+            referred_on,
+            date_of_birth=patient.date_of_birth,
+            today=timezone.localdate(),
+            field="referred_on",
+        )
+    )
+    episode = Episode.objects.create(
+        patient=patient, referred_on=referred_on, status_since=referred_on
+    )
+    EpisodeStatusChange.objects.create(
+        episode=episode, to_status=EpisodeStatus.REFERRED, on=referred_on, by=by
+    )
+    audit_write(
+        by=by,
+        obj=episode,
+        patient_id=patient.pk,
+        created=True,
+        changes={"status": [None, episode.status], "referred_on": referred_on},
+    )
+    return episode
+
+
+@transaction.atomic
+def episode_move(
+    *, episode: Episode, by: User, to_status: EpisodeStatus, on: date, reason: str, version: int
+) -> Episode:
+    locked = Episode.objects.select_for_update().get(pk=episode.pk)
+    if locked.version != version:
+        raise ValidationError(
+            _("Someone else changed this episode while you were editing. Reload it and try again."),
+            code="stale",
+        )
+    refuse(
+        transition_refusal(
+            EpisodeStatus(locked.status),
+            to_status,
+            reason=reason,
+            on=on,
+            last_change_on=locked.status_since,
+            today=timezone.localdate(),
+            has_program_consent=has_program_consent(locked.patient),
+        )
+    )
+    from_status = locked.status
+    locked.status = to_status
+    locked.status_since = on
+    locked.end_reason = (
+        reason.strip() if to_status == EpisodeStatus.WITHDRAWN else locked.end_reason
+    )
+    locked.version += 1
+    locked.save()
+    EpisodeStatusChange.objects.create(
+        episode=locked, from_status=from_status, to_status=to_status, on=on, reason=reason, by=by
+    )
+    audit_write(
+        by=by,
+        obj=locked,
+        patient_id=locked.patient_id,
+        created=False,
+        changes={"status": [from_status, to_status], "on": on, "reason": reason},
+    )
+    return locked
+
+
+@transaction.atomic
+def care_team_assign(*, patient: Patient, by: User, care_team: CareTeam) -> Patient:
+    _check_care_team(care_team, patient.organisation_id)
+    before = patient.care_team.name
+    patient.care_team = care_team
+    patient.version += 1
+    patient.save(update_fields=["care_team", "version", "updated_at"])
+    audit_write(
+        by=by,
+        obj=patient,
+        patient_id=patient.pk,
+        created=False,
+        changes={"care_team": [before, care_team.name]},
+    )
+    return patient
+
+
+def _check_parts(parts: list[str]) -> list[str]:
+    known = [part.value for part in Part]
+    unknown = [name for name in parts if name not in known]
+    if unknown:
+        raise ValidationError(
+            {"shared_parts": _("Unknown part of the record: %(part)s") % {"part": unknown[0]}}
+        )
+    return [name for name in known if name in parts]
+
+
+@transaction.atomic
+def caregiver_invite(*, patient: Patient, by: User, data: dict[str, Any]) -> Caregiver:
+    """Create the invitation; the caregiver sets up their login with its one-time link."""
+    parts = _check_parts(data.pop("shared_parts", []))
+    caregiver = Caregiver.objects.create(
+        patient=patient,
+        invited_by=by,
+        invite_token=secrets.token_urlsafe(32),
+        shared_parts=parts,
+        **data,
+    )
+    audit_write(
+        by=by,
+        obj=caregiver,
+        patient_id=patient.pk,
+        created=True,
+        changes={**values_of(caregiver, ("name", "relationship", "phone")), "shared_parts": parts},
+    )
+    return caregiver
+
+
+@transaction.atomic
+def caregiver_share(*, caregiver: Caregiver, by: User, parts: list[str]) -> Caregiver:
+    before = list(caregiver.shared_parts)
+    caregiver.shared_parts = _check_parts(parts)
+    caregiver.save(update_fields=["shared_parts"])
+    audit_write(
+        by=by,
+        obj=caregiver,
+        patient_id=caregiver.patient_id,
+        created=False,
+        changes={"shared_parts": [before, caregiver.shared_parts]},
+    )
+    return caregiver
+
+
+@transaction.atomic
+def caregiver_revoke(*, caregiver: Caregiver, by: User) -> Caregiver:
+    caregiver.revoked_at = timezone.now()
+    caregiver.invite_token = None
+    caregiver.save(update_fields=["revoked_at", "invite_token"])
+    audit_write(
+        by=by,
+        obj=caregiver,
+        patient_id=caregiver.patient_id,
+        created=False,
+        changes={"revoked_at": [None, caregiver.revoked_at]},
+    )
+    return caregiver
+
+
+def _set_password(user: User, password: str) -> None:
+    try:
+        validate_password(password, user)
+    except ValidationError as error:
+        raise ValidationError({"password": error.messages}) from error
+    user.set_password(password)
+    user.save()
+
+
+@transaction.atomic
+def caregiver_accept(*, token: str, username: str, password: str) -> User:
+    """The invited caregiver chooses a login; the invitation link then stops working."""
+    caregiver = (
+        Caregiver.objects.select_for_update()
+        .select_related("patient")
+        .filter(invite_token=token, revoked_at__isnull=True, user__isnull=True)
+        .first()
+    )
+    if caregiver is None:
+        raise ValidationError(_("This invitation has been used or withdrawn."))
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": _("This user name is taken; choose another.")})
+    user = User(
+        username=username,
+        full_name=caregiver.name,
+        role=Role.CAREGIVER,
+        organisation_id=caregiver.patient.organisation_id,
+        preferred_language=caregiver.patient.preferred_language,
+    )
+    _set_password(user, password)
+    caregiver.user = user
+    caregiver.accepted_at = timezone.now()
+    caregiver.invite_token = None
+    caregiver.save(update_fields=["user", "accepted_at", "invite_token"])
+    audit_write(
+        by=user,
+        obj=caregiver,
+        patient_id=caregiver.patient_id,
+        created=False,
+        changes={"accepted_at": [None, caregiver.accepted_at], "username": username},
+    )
+    return user
+
+
+@transaction.atomic
+def patient_login_set(*, patient: Patient, by: User, username: str, password: str) -> User:
+    """Give the patient a login, or a new password for the one they have."""
+    user = patient.user
+    taken = User.objects.filter(username__iexact=username)
+    if user is not None:
+        taken = taken.exclude(pk=user.pk)
+    if taken.exists():
+        raise ValidationError({"username": _("This user name is taken; choose another.")})
+    if user is None:
+        user = User(role=Role.PATIENT, organisation_id=patient.organisation_id)
+    user.username = username
+    user.full_name = patient.name
+    user.preferred_language = patient.preferred_language
+    _set_password(user, password)
+    created = patient.user_id is None
+    if created:
+        patient.user = user
+        patient.save(update_fields=["user", "updated_at"])
+    audit_write(
+        by=by,
+        obj=user,
+        patient_id=patient.pk,
+        created=created,
+        changes={"username": username, "password": "set"},
+    )
+    return user

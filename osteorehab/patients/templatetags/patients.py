@@ -1,0 +1,18 @@
+from django import template
+
+from osteorehab.patients.models import Episode
+
+register = template.Library()
+
+
+@register.filter
+def episode_status(status: str | None) -> str:
+    """The translated label of an episode status code."""
+    return str(dict(Episode._meta.get_field("status").choices or []).get(status, "—"))
+
+
+@register.filter
+def part_label(part: str) -> str:
+    from osteorehab.patients.forms import PART_CHOICES
+
+    return str(dict(PART_CHOICES).get(part, part))
