@@ -14,7 +14,9 @@ def audit_reads(get_response: Callable[[HttpRequest], HttpResponse]):
             response = get_response(request)
         finally:
             audit = request_end(token)
-        if audit and audit.read and response.status_code < 400:
+        # Access was granted for every patient noted, so a refused form (400) shown again
+        # with the patient's data is a read as well.
+        if audit and audit.read:
             record_reads(audit, request.user)
         return response
 

@@ -5,13 +5,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.forms import BaseForm
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
 from osteorehab.accounts.access import (
     parts_for,
@@ -406,9 +405,10 @@ def caregiver_share(request: AuthedRequest, patient_id: int, caregiver_id: int) 
 
 
 @login_required
-@require_POST
 def caregiver_revoke(request: AuthedRequest, patient_id: int, caregiver_id: int) -> HttpResponse:
     patient, caregiver = _caregiver_of(request, patient_id, caregiver_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     services.caregiver_revoke(caregiver=caregiver, by=request.user)
     return _saved(
         request, patient, _("%(name)s no longer sees your information.") % {"name": caregiver.name}

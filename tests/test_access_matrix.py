@@ -1,0 +1,227 @@
+"""Every URL pattern of the project, with every role, against patients the user must not reach.
+
+The URL patterns are found by walking the resolver, so a view added later is covered without
+touching this file; a pattern with an argument this file cannot fill fails the test, so its
+author has to say which object of the outsider the argument names.
+
+For a URL about an outsider patient the answer must be 404 or 403 (or, for anonymous users,
+a redirect to the login page). For any URL the body must never contain the outsider's marker,
+GET or POST, even with the outsider's ids in the query string and the POST body; and no
+request may change the outsider's data.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from osteorehab.accounts.domain import CLINICAL_ROLES, Part, Role
+from osteorehab.audit.models import AuditEvent
+from osteorehab.patients.models import Caregiver, Patient
+from tests.factories import (
+    client_for,
+    make_caregiver,
+    make_org,
+    make_patient,
+    make_team,
+    make_user,
+    member,
+)
+
+pytestmark = pytest.mark.django_db
+
+MARKERS = ("Zzoutsidersameorg", "Zzoutsiderotherorg")
+# Arguments that name one patient's objects: filled from the outsider's record.
+PATIENT_ARGUMENTS = {"patient_id", "episode_id", "caregiver_id", "token"}
+# Arguments of URLs that are not about one patient (the admin's, the password reset's).
+OTHER_ARGUMENTS = {"uidb64", "app_label", "object_id", "content_type_id", "url", "path", "pk", "id"}
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str | None
+    regex: str
+    arguments: frozenset[str]
+
+
+def routes(patterns=None, prefix: str = "", namespace: str = "") -> list[Route]:
+    found = []
+    for entry in patterns if patterns is not None else get_resolver().url_patterns:
+        regex = prefix + entry.pattern.regex.pattern.lstrip("^")
+        if isinstance(entry, URLResolver):
+            ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            found += routes(entry.url_patterns, regex.rstrip("$").rstrip("\\Z"), ns)
+        elif isinstance(entry, URLPattern):
+            name = f"{namespace}{entry.name}" if entry.name else None
+            found.append(Route(name, regex, frozenset(entry.pattern.regex.groupindex)))
+    return found
+
+
+ROUTES = routes()
+ROLES = [
+    *CLINICAL_ROLES,
+    Role.LEAD,
+    Role.ADMIN,
+    Role.PATIENT,
+    "caregiver",
+    "caregiver-no-consent",
+    None,
+]
+
+
+@pytest.fixture
+def world():
+    """Org A: team A (the users' team) and team B; org B with its own team and lead.
+    Outsiders: a patient of team B (same organisation) and a patient of organisation B."""
+    org_a, org_b = make_org("Org A"), make_org("Org B")
+    team_a, team_b, team_c = (
+        make_team(org_a, "Team A"),
+        make_team(org_a, "Team B"),
+        make_team(org_b, "Team C"),
+    )
+    own = make_patient(team_a, login=True, family_name="Ownpatient")
+    users = {role: member(team_a, role) for role in CLINICAL_ROLES}
+    users[Role.LEAD] = make_user(Role.LEAD, org_a)
+    users[Role.ADMIN] = make_user(Role.ADMIN, org_a, is_staff=True, is_superuser=True)
+    users[Role.PATIENT] = own.user
+    users["caregiver"] = make_caregiver(own, parts=list(Part))
+    other_own = make_patient(team_a, login=True, family_name="Ownpatienttwo")
+    users["caregiver-no-consent"] = make_caregiver(other_own, parts=list(Part), consent=False)
+    users[None] = None
+    outsiders = []
+    for team, marker in zip((team_b, team_c), MARKERS, strict=True):
+        outsider = make_patient(team, login=True, family_name=marker, given_name="Zed")
+        make_caregiver(outsider, parts=list(Part))
+        Caregiver.objects.create(
+            patient=outsider,
+            name=f"{marker} Jr",
+            relationship="Son",
+            invite_token=f"tok{team.pk}",
+            invited_by=outsider.user,
+        )
+        outsiders.append(outsider)
+    return users, outsiders
+
+
+def arguments_for(route: Route, outsider: Patient) -> dict[str, str]:
+    values = {
+        "patient_id": outsider.pk,
+        "episode_id": outsider.episodes.get().pk,
+        "caregiver_id": outsider.caregivers.filter(user__isnull=False).get().pk,
+        "token": outsider.caregivers.get(user__isnull=True).invite_token,
+        "uidb64": "MQ",
+        "app_label": "accounts",
+        "object_id": outsider.user_id,
+        "content_type_id": 1,
+        "pk": 1,
+        "id": outsider.user_id,
+        "url": "x",
+        "path": "x",
+    }
+    unknown = route.arguments - PATIENT_ARGUMENTS - OTHER_ARGUMENTS
+    assert not unknown, f"{route.name}: say which outsider object {sorted(unknown)} names"
+    return {name: str(values[name]) for name in route.arguments}
+
+
+def url_of(route: Route, outsider: Patient) -> str:
+    kwargs = arguments_for(route, outsider)
+    if route.name:
+        return reverse(route.name, kwargs=kwargs)
+    path = route.regex.rstrip("$").replace("\\Z", "")
+    for name, value in kwargs.items():
+        path = path.split(f"(?P<{name}>")[0] + value
+    return "/" + path
+
+
+def outsider_state(outsiders: list[Patient]) -> list[tuple]:
+    return [
+        (
+            p.version,
+            p.fractures.count(),
+            p.medications.count(),
+            p.consents.count(),
+            p.caregivers.filter(revoked_at__isnull=True).count(),
+            list(p.episodes.values_list("status", "version")),
+            p.user.password if p.user else None,
+        )
+        for p in (Patient.objects.get(pk=o.pk) for o in outsiders)
+    ]
+
+
+@pytest.mark.parametrize("role", ROLES, ids=lambda r: str(r or "anonymous"))
+def test_no_role_reaches_a_patient_outside_its_care(world, role):
+    users, outsiders = world
+    if role is Role.LEAD:  # a program lead sees every patient of their own organisation, by design
+        outsiders = [o for o in outsiders if o.organisation_id != users[Role.LEAD].organisation_id]
+    markers = [o.family_name for o in outsiders]
+    before = outsider_state(outsiders)
+    checked = 0
+    for outsider in outsiders:
+        ids = {
+            "patient": outsider.pk,
+            "patient_id": outsider.pk,
+            "caregiver": outsider.caregivers.first().pk,
+        }
+        for route in ROUTES:
+            url = url_of(route, outsider)
+            about_patient = (
+                bool(route.arguments & PATIENT_ARGUMENTS) and "token" not in route.arguments
+            )
+            for method in ("get", "post"):
+                client = client_for(users[role])  # again each time: a POST may log out
+                response = getattr(client, method)(
+                    url, ids if method == "post" else None, query_params=ids
+                )
+                body = response.content.decode(errors="replace")
+                where = f"{method.upper()} {url} as {role or 'anonymous'}"
+                assert response.status_code < 500, where
+                assert not any(m in body for m in markers), f"{where} shows an outsider"
+                if about_patient:
+                    allowed = {403, 404} if role else {302}
+                    assert response.status_code in allowed, (
+                        f"{where} answered {response.status_code}"
+                    )
+                    if response.status_code == 302:
+                        assert response["Location"].startswith(reverse("accounts:login")), where
+                checked += 1
+    assert outsider_state(outsiders) == before
+    assert checked >= len(ROUTES) * 2
+
+
+def test_the_matrix_covers_every_url_pattern():
+    names = {route.name for route in ROUTES}
+    for expected in (
+        "patients:record",
+        "patients:caseload",
+        "audit:search",
+        "accounts:login",
+        "admin:index",
+    ):
+        assert expected in names
+    assert len(ROUTES) >= 40
+
+
+def test_denied_attempts_are_audited(world):
+    users, outsiders = world
+    nurse = users[Role.NURSE]
+    client_for(nurse).get(reverse("patients:record", args=[outsiders[0].pk]))
+    event = AuditEvent.objects.get(action="denied")
+    assert (event.user, event.patient_id, event.target) == (
+        nurse,
+        outsiders[0].pk,
+        "patients:record",
+    )
+
+
+def test_an_own_patient_is_reachable_by_each_role_that_should(world):
+    users, _ = world
+    own = users[Role.PATIENT].patient
+    url = reverse("patients:record", args=[own.pk])
+    for role in [*CLINICAL_ROLES, Role.LEAD, Role.PATIENT, "caregiver"]:
+        response = client_for(users[role]).get(url)
+        assert response.status_code == 200, role
+        assert "Ownpatient" in response.content.decode()
+    assert client_for(users["caregiver-no-consent"]).get(url).status_code == 404
+    assert client_for(users[Role.ADMIN]).get(url).status_code == 404
+    assert own.date_of_birth == date(1950, 3, 14)
