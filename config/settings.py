@@ -168,6 +168,8 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 
 OTP_TOTP_ISSUER = "OsteoRehab"
+# An administrator can remove a lost authenticator but never read anyone's TOTP secret.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Sessions end after an hour without activity (shared clinic computers).
 SESSION_COOKIE_AGE = 60 * 60

@@ -32,7 +32,7 @@ def test_problems_finds_untranslated_fuzzy_and_changed_placeholders(tmp_path):
         '"Plural-Forms: nplurals=1; plural=0;\\n"\n\n'
         'msgid "Empty"\nmsgstr ""\n\n'
         '#, fuzzy\nmsgid "Guess"\nmsgstr "猜"\n\n'
-        '#, python-format\nmsgid "Hello, %(name)s"\nmsgstr "%(nmae)s，您好"\n\n'
+        '#, python-format\nmsgid "Hello, %(name)s"\nmsgstr "%(nmae)s 您好"\n\n'
         '#, python-format\nmsgid "%(counter)s patient"\nmsgid_plural "%(counter)s patients"\n'
         'msgstr[0] "共 %(count)s 位患者"\nmsgstr[1] "共 %(counter)s 位患者"\n\n'
         '#, python-format\nmsgid "Page %(number)s"\nmsgstr "第 %(number)s 页"\n',
@@ -59,15 +59,13 @@ def _copy_sources(source: Path, target: Path) -> None:
         if p
     }
 
+    def skip(path: Path) -> bool:
+        if path.name.startswith(".") or path.resolve() in skipped:
+            return True
+        return path.is_file() and path.suffix not in SOURCE_SUFFIXES
+
     def ignore(directory: str, names: list[str]) -> list[str]:
-        ignored = []
-        for name in names:
-            path = Path(directory, name)
-            if name.startswith(".") or path.resolve() in skipped:
-                ignored.append(name)
-            elif path.is_file() and path.suffix not in SOURCE_SUFFIXES:
-                ignored.append(name)
-        return ignored
+        return [name for name in names if skip(Path(directory, name))]
 
     shutil.copytree(source, target, ignore=ignore, symlinks=True)
 

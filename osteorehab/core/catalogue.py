@@ -81,6 +81,8 @@ def problems(po_path: Path | str) -> list[str]:
 
 
 def _catalogue(parsed: Any) -> tuple[dict[str, str], dict[tuple[str, str, str], Any]]:
+    # The header without its dates (GNU msgfmt drops POT-Creation-Date), and the messages.
+    header = {k: v for k, v in parsed.metadata.items() if not k.endswith("-Date")}
     entries = {
         (e.msgctxt or "", e.msgid, e.msgid_plural or ""): (
             e.msgstr,
@@ -88,7 +90,7 @@ def _catalogue(parsed: Any) -> tuple[dict[str, str], dict[tuple[str, str, str], 
         )
         for e in parsed
     }
-    return dict(parsed.metadata), entries
+    return header, entries
 
 
 def is_compiled(po_path: Path | str) -> bool:

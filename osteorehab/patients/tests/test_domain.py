@@ -85,7 +85,7 @@ def test_a_change_cannot_be_dated_in_the_future_or_before_the_last_change():
 
 
 def test_every_open_status_can_be_withdrawn_and_closed_ones_lead_nowhere():
-    assert CLOSED == {S.DISCHARGED, S.WITHDRAWN}
+    assert {S.DISCHARGED, S.WITHDRAWN} == CLOSED
     for status in OPEN:
         assert S.WITHDRAWN in TRANSITIONS[status]
 
