@@ -75,6 +75,11 @@ def make_patient(team: CareTeam, *, login: bool = False, **fields: Any) -> Patie
     return patient
 
 
+def login_of(patient: Patient) -> User:
+    assert patient.user is not None, "make the patient with login=True"
+    return patient.user
+
+
 def make_caregiver(patient: Patient, *, parts: list[Part], consent: bool = True) -> User:
     """An accepted caregiver; `consent` is the patient's consent to family sharing."""
     user = make_user(Role.CAREGIVER, patient.organisation)

@@ -17,10 +17,12 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from osteorehab.accounts.domain import CLINICAL_ROLES, Part, Role
+from osteorehab.accounts.models import User
 from osteorehab.audit.models import AuditEvent
 from osteorehab.patients.models import Caregiver, Patient
 from tests.factories import (
     client_for,
+    login_of,
     make_caregiver,
     make_org,
     make_patient,
@@ -81,10 +83,10 @@ def world():
         make_team(org_b, "Team C"),
     )
     own = make_patient(team_a, login=True, family_name="Ownpatient")
-    users = {role: member(team_a, role) for role in CLINICAL_ROLES}
+    users: dict[object, User | None] = {role: member(team_a, role) for role in CLINICAL_ROLES}
     users[Role.LEAD] = make_user(Role.LEAD, org_a)
     users[Role.ADMIN] = make_user(Role.ADMIN, org_a, is_staff=True, is_superuser=True)
-    users[Role.PATIENT] = own.user
+    users[Role.PATIENT] = login_of(own)
     users["caregiver"] = make_caregiver(own, parts=list(Part))
     other_own = make_patient(team_a, login=True, family_name="Ownpatienttwo")
     users["caregiver-no-consent"] = make_caregiver(other_own, parts=list(Part), consent=False)
@@ -98,7 +100,7 @@ def world():
             name=f"{marker} Jr",
             relationship="Son",
             invite_token=f"tok{team.pk}",
-            invited_by=outsider.user,
+            invited_by=login_of(outsider),
         )
         outsiders.append(outsider)
     return users, outsiders

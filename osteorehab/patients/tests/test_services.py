@@ -10,7 +10,7 @@ from osteorehab.audit.models import AuditEvent
 from osteorehab.patients import services
 from osteorehab.patients.domain import EpisodeStatus
 from osteorehab.patients.models import ConsentKind, Episode, Patient
-from tests.factories import make_org, make_patient, make_team, make_user, member
+from tests.factories import login_of, make_org, make_patient, make_team, make_user, member
 
 pytestmark = pytest.mark.django_db
 
@@ -249,12 +249,12 @@ def test_an_invited_caregiver_accepts_once_and_sees_only_shared_parts(team):
     patient = make_patient(team, login=True)
     caregiver = services.caregiver_invite(
         patient=patient,
-        by=patient.user,
+        by=login_of(patient),
         data={"name": "Tom", "relationship": "Son", "shared_parts": ["plan", "program"]},
     )
     assert caregiver.shared_parts == ["program", "plan"]  # kept in the record's order
     user = services.caregiver_accept(
-        token=caregiver.invite_token, username="tom", password="a-long-passphrase-9"
+        token=caregiver.invite_token or "", username="tom", password="a-long-passphrase-9"
     )
     assert (user.role, user.full_name) == (Role.CAREGIVER, "Tom")
     with pytest.raises(ValidationError):
@@ -262,7 +262,7 @@ def test_an_invited_caregiver_accepts_once_and_sees_only_shared_parts(team):
             token=caregiver.invite_token or "used", username="tom2", password="a-long-passphrase-9"
         )
     with pytest.raises(ValidationError) as error:
-        services.caregiver_share(caregiver=caregiver, by=patient.user, parts=["everything"])
+        services.caregiver_share(caregiver=caregiver, by=login_of(patient), parts=["everything"])
     assert error.value.message_dict == {"shared_parts": ["Unknown part of the record: everything"]}
 
 
@@ -270,11 +270,13 @@ def test_a_weak_caregiver_password_is_refused_on_its_field(team):
     patient = make_patient(team, login=True)
     caregiver = services.caregiver_invite(
         patient=patient,
-        by=patient.user,
+        by=login_of(patient),
         data={"name": "Tom", "relationship": "Son", "shared_parts": []},
     )
     with pytest.raises(ValidationError) as error:
-        services.caregiver_accept(token=caregiver.invite_token, username="tom", password="123")
+        services.caregiver_accept(
+            token=caregiver.invite_token or "", username="tom", password="123"
+        )
     assert "password" in error.value.message_dict
     caregiver.refresh_from_db()
     assert caregiver.user is None

@@ -171,8 +171,11 @@ def test_a_patient_invites_a_caregiver_who_accepts_with_the_link_and_then_logs_i
     )
     assert accept["Location"] == reverse("accounts:login")
     assert client.get(link).status_code == 404  # used once
-    caregiver = Caregiver.objects.get()
-    assert (caregiver.user.username, caregiver.shared_parts) == ("tomlee", ["program", "progress"])
+    caregiver = Caregiver.objects.select_related("user").get()
+    assert (caregiver.user and caregiver.user.username, caregiver.shared_parts) == (
+        "tomlee",
+        ["program", "progress"],
+    )
     revoke = reverse("patients:caregiver-revoke", args=[patient.pk, caregiver.pk])
     assert patient_client.get(revoke).status_code == 405
     assert patient_client.post(revoke).status_code == 302
