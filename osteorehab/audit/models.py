@@ -6,6 +6,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from osteorehab.accounts.models import ROLE_CHOICES
+
 
 class AuditAction(models.TextChoices):
     READ = "read", _("Read")
@@ -38,7 +40,7 @@ class AuditEvent(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
     username = models.CharField(_("user name"), max_length=150, blank=True)
-    role = models.CharField(_("role"), max_length=20, blank=True)
+    role = models.CharField(_("role"), max_length=20, blank=True, choices=ROLE_CHOICES)
     patient = models.ForeignKey(
         "patients.Patient", on_delete=models.PROTECT, null=True, related_name="+"
     )

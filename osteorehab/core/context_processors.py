@@ -12,5 +12,6 @@ def roles(request: HttpRequest) -> dict[str, bool]:
         "is_admin": role == Role.ADMIN,
         "is_patient": role == Role.PATIENT,
         "is_caregiver": role == Role.CAREGIVER,
-        "large_type": role in (Role.PATIENT, Role.CAREGIVER),
+        # patients and family read large type, and so does everyone on the login pages
+        "large_type": role in (Role.PATIENT, Role.CAREGIVER, ""),
     }

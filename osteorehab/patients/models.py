@@ -85,7 +85,7 @@ class Fracture(models.Model):
     """A prior fragility fracture."""
 
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="fractures")
-    site = models.CharField(_("site"), max_length=20, choices=FractureSite.choices)
+    site = models.CharField(_("site of fracture"), max_length=20, choices=FractureSite.choices)
     site_other = models.CharField(_("other site"), max_length=100, blank=True)
     occurred_on = models.DateField(_("date of fracture"))
     note = models.CharField(_("note"), max_length=300, blank=True)
@@ -252,7 +252,7 @@ class Caregiver(models.Model):
         blank=True,
         related_name="caregiving",
     )
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("full name"), max_length=200)
     relationship = models.CharField(_("relationship"), max_length=100)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     shared_parts = models.JSONField(_("shared with them"), default=list)

@@ -1,11 +1,12 @@
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.forms import BaseForm
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.functional import Promise
@@ -406,12 +407,22 @@ def caregiver_share(request: AuthedRequest, patient_id: int, caregiver_id: int) 
 
 @login_required
 def caregiver_revoke(request: AuthedRequest, patient_id: int, caregiver_id: int) -> HttpResponse:
+    """Asks first, then stops all sharing with this caregiver at once."""
     patient, caregiver = _caregiver_of(request, patient_id, caregiver_id)
     if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
+        return _form_page(
+            request,
+            forms.Form(),
+            title=_("Stop sharing with %(name)s?") % {"name": caregiver.name},
+            patient=patient,
+            submit=_("Stop sharing"),
+            template="patients/revoke.html",
+            caregiver=caregiver,
+            submit_class="danger",
+        )
     services.caregiver_revoke(caregiver=caregiver, by=request.user)
     return _saved(
-        request, patient, _("%(name)s no longer sees your information.") % {"name": caregiver.name}
+        request, patient, _("Sharing with %(name)s has stopped.") % {"name": caregiver.name}
     )
 
 

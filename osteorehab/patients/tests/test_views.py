@@ -177,7 +177,9 @@ def test_a_patient_invites_a_caregiver_who_accepts_with_the_link_and_then_logs_i
         ["program", "progress"],
     )
     revoke = reverse("patients:caregiver-revoke", args=[patient.pk, caregiver.pk])
-    assert patient_client.get(revoke).status_code == 405
+    confirm = patient_client.get(revoke)
+    assert "Stop sharing with Tom Lee?" in confirm.content.decode()
+    assert Caregiver.objects.get().revoked_at is None  # asking changes nothing
     assert patient_client.post(revoke).status_code == 302
     caregiver.refresh_from_db()
     assert caregiver.revoked_at is not None
