@@ -109,6 +109,16 @@ def birth_date_refusal(date_of_birth: date, *, today: date) -> Refusal | None:
     return None
 
 
+def age_on(date_of_birth: date, day: date) -> int:
+    """Completed years of age on `day` (someone born on 29 February turns a year older on
+    1 March in other years)."""
+    return (
+        day.year
+        - date_of_birth.year
+        - ((day.month, day.day) < (date_of_birth.month, date_of_birth.day))
+    )
+
+
 def display_name(family_name: str, given_name: str) -> str:
     """Chinese names read family name first, without a space; others given name first."""
     if any(_is_cjk(ch) for ch in family_name + given_name):

@@ -1,12 +1,13 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from osteorehab.accounts.domain import Part
 from osteorehab.accounts.models import CareTeam, Organisation
 
-from .domain import CLOSED, EpisodeStatus, display_name
+from .domain import CLOSED, EpisodeStatus, age_on, display_name
 
 
 class Sex(models.TextChoices):
@@ -71,6 +72,10 @@ class Patient(models.Model):
     @property
     def name(self) -> str:
         return display_name(self.family_name, self.given_name)
+
+    @property
+    def age(self) -> int:
+        return age_on(self.date_of_birth, timezone.localdate())
 
 
 class FractureSite(models.TextChoices):

@@ -125,9 +125,13 @@ def record(request: AuthedRequest, patient_id: int) -> HttpResponse:
         "is_staff_view": user.role_enum in CASELOAD_ROLES,
     }
     if Part.PROGRAM in parts:
-        context["episodes"] = patient.episodes.prefetch_related(
-            Prefetch("changes", queryset=EpisodeStatusChange.objects.select_related("by"))
+        episodes = list(
+            patient.episodes.prefetch_related(
+                Prefetch("changes", queryset=EpisodeStatusChange.objects.select_related("by"))
+            )
         )
+        context["episodes"] = episodes
+        context["has_open_episode"] = any(episode.is_open for episode in episodes)
         context["team_members"] = User.objects.filter(
             memberships__care_team_id=patient.care_team_id
         ).order_by("role", "full_name")

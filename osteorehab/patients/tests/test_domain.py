@@ -10,6 +10,7 @@ from osteorehab.patients.domain import (
     TRANSITIONS,
     EpisodeStatus,
     Refusal,
+    age_on,
     birth_date_refusal,
     display_name,
     duplicate_key,
@@ -146,3 +147,16 @@ def test_normalised_names_have_no_outer_or_double_spaces(family, given_name):
 def test_display_names_follow_the_language_of_the_name():
     assert display_name("王", "芳") == "王芳"
     assert display_name("Smith", "Margaret") == "Margaret Smith"
+
+
+@pytest.mark.parametrize(
+    ("born", "day", "age"),
+    [
+        (date(1950, 3, 14), date(2026, 3, 13), 75),
+        (date(1950, 3, 14), date(2026, 3, 14), 76),
+        (date(1944, 2, 29), date(2026, 2, 28), 81),
+        (date(1944, 2, 29), date(2026, 3, 1), 82),
+    ],
+)
+def test_age_in_completed_years(born, day, age):
+    assert age_on(born, day) == age
