@@ -30,6 +30,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("OSTEOREHAB_VAR_DIR", BASE_DIR / "var"))
 
 DEBUG = env_bool("DEBUG")
+if DEBUG or not (os.environ.get("DATABASE_URL") and os.environ.get("REDIS_URL")):
+    VAR_DIR.mkdir(parents=True, exist_ok=True)  # local SQLite files (and a development key)
 
 
 def _secret_key() -> str:
@@ -39,7 +41,6 @@ def _secret_key() -> str:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
     # A development machine gets a random key kept beside its database, never a key in the code.
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
     key_file = VAR_DIR / "dev-secret-key"
     if not key_file.exists():
         key_file.write_text(secrets.token_urlsafe(50))
