@@ -207,7 +207,7 @@ class Episode(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["patient"],
-                condition=~Q(status__in=[s.value for s in CLOSED]),
+                condition=~Q(status__in=sorted(s.value for s in CLOSED)),
                 name="episode_one_open_per_patient",
             ),
             models.CheckConstraint(

@@ -170,7 +170,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='episode',
-            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ['withdrawn', 'discharged']), _negated=True), fields=('patient',), name='episode_one_open_per_patient'),
+            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ['discharged', 'withdrawn']), _negated=True), fields=('patient',), name='episode_one_open_per_patient'),
         ),
         migrations.AddConstraint(
             model_name='episode',
