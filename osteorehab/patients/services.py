@@ -17,6 +17,7 @@ from osteorehab.accounts.models import CareTeam, User
 from osteorehab.audit.services import audit_write, changes_of, values_of
 
 from .domain import (
+    CLOSED,
     EpisodeStatus,
     Refusal,
     birth_date_refusal,
@@ -80,17 +81,26 @@ def possible_duplicates(
     )
 
 
-def _check_patient(data: dict[str, Any], *, organisation_id: int, exclude_pk: int | None) -> None:
+def _refuse_dates(date_of_birth: date, **dates: date | None) -> None:
+    """History dates can't precede birth or lie in the future."""
     today = timezone.localdate()
-    refuse(birth_date_refusal(data["date_of_birth"], today=today))
-    refuse(
-        event_date_refusal(
-            data.get("diagnosis_on"),
-            date_of_birth=data["date_of_birth"],
-            today=today,
-            field="diagnosis_on",
-        )
+    for field, day in dates.items():
+        refuse(event_date_refusal(day, date_of_birth=date_of_birth, today=today, field=field))
+
+
+def _audit_created(by: User, obj: Any, fields: tuple[str, ...], **extra: Any) -> None:
+    audit_write(
+        by=by,
+        obj=obj,
+        patient_id=obj.patient_id,
+        created=True,
+        changes={**values_of(obj, fields), **extra},
     )
+
+
+def _check_patient(data: dict[str, Any], *, organisation_id: int, exclude_pk: int | None) -> None:
+    refuse(birth_date_refusal(data["date_of_birth"], today=timezone.localdate()))
+    _refuse_dates(data["date_of_birth"], diagnosis_on=data.get("diagnosis_on"))
     number = data.get("record_number", "")
     same_number = Patient.objects.filter(organisation_id=organisation_id, record_number=number)
     if exclude_pk is not None:
@@ -140,17 +150,7 @@ def patient_register(
     organisation_id = by.organisation_id
     _check_patient(data, organisation_id=organisation_id, exclude_pk=None)
     _check_care_team(care_team, organisation_id)
-    today = timezone.localdate()
-    refuse(
-        event_date_refusal(
-            referred_on, date_of_birth=data["date_of_birth"], today=today, field="referred_on"
-        )
-    )
-    refuse(
-        event_date_refusal(
-            consent_on, date_of_birth=data["date_of_birth"], today=today, field="consent_on"
-        )
-    )
+    _refuse_dates(data["date_of_birth"], referred_on=referred_on, consent_on=consent_on)
     if (
         not allow_duplicate
         and possible_duplicates(
@@ -210,48 +210,25 @@ def patient_update(*, patient: Patient, by: User, data: dict[str, Any], version:
 
 @transaction.atomic
 def fracture_add(*, patient: Patient, by: User, data: dict[str, Any]) -> Fracture:
-    refuse(
-        event_date_refusal(
-            data["occurred_on"],
-            date_of_birth=patient.date_of_birth,
-            today=timezone.localdate(),
-            field="occurred_on",
-        )
-    )
+    _refuse_dates(patient.date_of_birth, occurred_on=data["occurred_on"])
     if data["site"] == "other" and not data.get("site_other", "").strip():
         raise ValidationError({"site_other": _("Name the site of the fracture.")})
     fracture = Fracture.objects.create(patient=patient, **data)
-    audit_write(
-        by=by,
-        obj=fracture,
-        patient_id=patient.pk,
-        created=True,
-        changes=values_of(fracture, ("site", "site_other", "occurred_on", "note")),
-    )
+    _audit_created(by, fracture, ("site", "site_other", "occurred_on", "note"))
     return fracture
 
 
 @transaction.atomic
 def medication_add(*, patient: Patient, by: User, data: dict[str, Any]) -> Medication:
-    today = timezone.localdate()
-    for name in ("started_on", "stopped_on"):
-        refuse(
-            event_date_refusal(
-                data.get(name), date_of_birth=patient.date_of_birth, today=today, field=name
-            )
-        )
+    _refuse_dates(
+        patient.date_of_birth, started_on=data["started_on"], stopped_on=data.get("stopped_on")
+    )
     if data.get("stopped_on") and data["stopped_on"] < data["started_on"]:
         raise ValidationError({"stopped_on": _("The medicine cannot stop before it started.")})
     if data["drug"] == "other" and not data.get("drug_other", "").strip():
         raise ValidationError({"drug_other": _("Name the medicine.")})
     medication = Medication.objects.create(patient=patient, **data)
-    audit_write(
-        by=by,
-        obj=medication,
-        patient_id=patient.pk,
-        created=True,
-        changes=values_of(medication, ("drug", "drug_other", "started_on", "stopped_on")),
-    )
+    _audit_created(by, medication, ("drug", "drug_other", "started_on", "stopped_on"))
     return medication
 
 
@@ -265,24 +242,11 @@ def consent_record(
     decided_on: date,
     note: str = "",
 ) -> Consent:
-    refuse(
-        event_date_refusal(
-            decided_on,
-            date_of_birth=patient.date_of_birth,
-            today=timezone.localdate(),
-            field="decided_on",
-        )
-    )
+    _refuse_dates(patient.date_of_birth, decided_on=decided_on)
     consent = Consent.objects.create(
         patient=patient, kind=kind, granted=granted, decided_on=decided_on, taken_by=by, note=note
     )
-    audit_write(
-        by=by,
-        obj=consent,
-        patient_id=patient.pk,
-        created=True,
-        changes=values_of(consent, ("kind", "granted", "decided_on", "note")),
-    )
+    _audit_created(by, consent, ("kind", "granted", "decided_on", "note"))
     return consent
 
 
@@ -295,31 +259,16 @@ def has_program_consent(patient: Patient) -> bool:
 
 @transaction.atomic
 def episode_open(*, patient: Patient, by: User, referred_on: date) -> Episode:
-    if patient.episodes.exclude(
-        status__in=[EpisodeStatus.DISCHARGED, EpisodeStatus.WITHDRAWN]
-    ).exists():
+    if patient.episodes.exclude(status__in=CLOSED).exists():
         raise ValidationError(_("The patient already has an open program episode."))
-    refuse(
-        event_date_refusal(
-            referred_on,
-            date_of_birth=patient.date_of_birth,
-            today=timezone.localdate(),
-            field="referred_on",
-        )
-    )
+    _refuse_dates(patient.date_of_birth, referred_on=referred_on)
     episode = Episode.objects.create(
         patient=patient, referred_on=referred_on, status_since=referred_on
     )
     EpisodeStatusChange.objects.create(
         episode=episode, to_status=EpisodeStatus.REFERRED, on=referred_on, by=by
     )
-    audit_write(
-        by=by,
-        obj=episode,
-        patient_id=patient.pk,
-        created=True,
-        changes={"status": [None, episode.status], "referred_on": referred_on},
-    )
+    _audit_created(by, episode, ("status", "referred_on"))
     return episode
 
 

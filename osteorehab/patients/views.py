@@ -207,6 +207,8 @@ def register(request: AuthedRequest) -> HttpResponse:
                     "record below; if this is a different person, tick the box and save again."
                 ),
             )
+    # the possible duplicates shown are patient data read, even those of another team
+    note_access([d.pk for d in duplicates], view_name="patients:register", listed=True)
     visible = set(
         visible_patients(user)
         .filter(pk__in=[d.pk for d in duplicates])

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from osteorehab.accounts.domain import Part, Role
+from osteorehab.audit.models import AuditEvent
 from osteorehab.patients.models import Caregiver, Patient
 from tests.factories import (
     client_for,
@@ -83,6 +84,8 @@ def test_a_possible_duplicate_is_shown_before_saving_and_saved_only_when_confirm
     assert response.status_code == 400
     assert response.context["duplicates"] == [(existing, True)]
     assert Patient.objects.count() == 1
+    shown = AuditEvent.objects.get(patient=existing, action="list")
+    assert shown.target == "patients:register"
     response = client.post(reverse("patients:register"), {**data, "confirm_duplicate": "on"})
     assert response.status_code == 302
     assert Patient.objects.count() == 2
