@@ -2,7 +2,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .domain import STAFF_ROLES, Role
+from .domain import STAFF_ROLES, Part, Role
 
 ROLE_LABELS = {
     Role.COUNSELLOR: _("Psychological counsellor"),
@@ -15,6 +15,13 @@ ROLE_LABELS = {
     Role.CAREGIVER: _("Family caregiver"),
 }
 ROLE_CHOICES = [(role.value, ROLE_LABELS[role]) for role in Role]
+PART_LABELS = {
+    Part.PROGRAM: _("Program status and care team"),
+    Part.MEDICAL: _("Osteoporosis details, fractures and medicines"),
+    Part.PLAN: _("Exercise and support plan"),
+    Part.LOG: _("Rehabilitation log and check-ins"),
+    Part.PROGRESS: _("Progress and goals"),
+}
 STAFF_ROLE_CHOICES = [(role.value, ROLE_LABELS[role]) for role in STAFF_ROLES]
 
 

@@ -6,20 +6,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from osteorehab.accounts.domain import Part
-from osteorehab.accounts.models import CareTeam
+from osteorehab.accounts.models import PART_LABELS, CareTeam
 from osteorehab.core.forms import DateInput
 
 from .domain import TRANSITIONS, EpisodeStatus
 from .models import Caregiver, Consent, Episode, Fracture, Medication, Patient
 from .services import PATIENT_FIELDS
 
-PART_LABELS = {
-    Part.PROGRAM: _("Program status and care team"),
-    Part.MEDICAL: _("Osteoporosis details, fractures and medicines"),
-    Part.PLAN: _("Exercise and support plan"),
-    Part.LOG: _("Rehabilitation log and check-ins"),
-    Part.PROGRESS: _("Progress and goals"),
-}
 PART_CHOICES = [(part.value, PART_LABELS[part]) for part in Part]
 
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from osteorehab.accounts.domain import Part, Role, missing_roles
-from osteorehab.accounts.models import CareTeam, User
+from osteorehab.accounts.models import ROLE_LABELS, CareTeam, User
 from osteorehab.audit.services import audit_write, changes_of, values_of
 
 from .domain import (
@@ -116,8 +116,6 @@ def _check_care_team(care_team: CareTeam, organisation_id: int) -> None:
         raise ValidationError({"care_team": _("This care team belongs to another organisation.")})
     lacking = missing_roles(care_team.members.values_list("role", flat=True))
     if lacking:
-        from osteorehab.accounts.models import ROLE_LABELS
-
         names = ", ".join(str(ROLE_LABELS[role]) for role in lacking)
         raise ValidationError(
             {

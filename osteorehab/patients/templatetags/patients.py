@@ -1,5 +1,7 @@
 from django import template
 
+from osteorehab.accounts.domain import Part
+from osteorehab.accounts.models import PART_LABELS
 from osteorehab.patients.models import Episode
 
 register = template.Library()
@@ -12,7 +14,5 @@ def episode_status(status: str | None) -> str:
 
 
 @register.filter
-def part_label(part: str) -> str:
-    from osteorehab.patients.forms import PART_CHOICES
-
-    return str(dict(PART_CHOICES).get(part, part))
+def part_label(part: Part) -> str:
+    return str(PART_LABELS[part])
