@@ -66,6 +66,11 @@ def test_clinician_searches_the_caseload_and_opens_a_record(demo: DemoProgram, b
     expect(page).to_have_url(re.compile(rf"[?&]q={re.escape(quote_plus(other))}(&|$)"))
     expect(page.locator("#results tbody tr")).to_have_count(len(matching(patients, other)))
     assert listed(page) == matching(patients, other)
+    found = len(matching(patients, other))
+    # the count, a status message outside the swapped results, follows the search
+    expect(page.locator("#result-count")).to_have_text(
+        f"{found} patient{'' if found == 1 else 's'}"
+    )
     browsing.shot(page, "caseload-typed")
 
     # The Search button searches too: change the box without an input event, then press it.

@@ -128,7 +128,8 @@ def test_the_caseload_answers_htmx_with_the_results_fragment_only(team):
         reverse("patients:caseload"), {"q": "Wang"}, headers={"HX-Request": "true"}
     )
     body = response.content.decode()
-    assert body.lstrip().startswith('<div id="results"')
+    assert body.lstrip().startswith('<p id="result-count" hx-swap-oob="innerHTML">1 patient</p>')
+    assert '<div id="results">' in body
     assert "Wang" in body
     assert "<html" not in body
 
