@@ -20,7 +20,7 @@ from osteorehab.accounts.access import (
     require_role,
     visible_patients,
 )
-from osteorehab.accounts.domain import CLINICAL_ROLES, Action, Part, Role
+from osteorehab.accounts.domain import CLINICAL_ROLES, Action, Part, Role, may
 from osteorehab.accounts.models import CareTeam, User
 from osteorehab.audit.services import note_access
 from osteorehab.core.forms import run_service
@@ -115,14 +115,16 @@ def record(request: AuthedRequest, patient_id: int) -> HttpResponse:
     patient = patient_for(request, patient_id)
     user = request.user
     parts = parts_for(user, patient)
-    can_edit = user.role_enum in CLINICAL_ROLES
+    role = user.role_enum
     context: dict[str, Any] = {
         "patient": patient,
         "parts": {part.value for part in parts},
-        "can_edit": can_edit,
-        "can_enrol": user.role_enum in CASELOAD_ROLES,
-        "can_share": user.role_enum in (*CLINICAL_ROLES, Role.PATIENT),
-        "is_staff_view": user.role_enum in CASELOAD_ROLES,
+        # the buttons shown follow the same permission table the access helper enforces
+        "can_edit": may(role, Action.EDIT),
+        "can_enrol": may(role, Action.ENROL),
+        "can_share": may(role, Action.SHARE),
+        "can_give_login": may(role, Action.LOGIN),
+        "is_staff_view": role in CASELOAD_ROLES,
     }
     if Part.PROGRAM in parts:
         episodes = list(
