@@ -14,3 +14,11 @@ def _jobs_run_inline():
 def _fast_password_hashing(settings):
     """Argon2 is slow on purpose; tests that are not about hashing use a fast hasher."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def team(db):
+    """A care team with one clinician of each role, in its own organisation."""
+    from tests.factories import make_org, make_team
+
+    return make_team(make_org())

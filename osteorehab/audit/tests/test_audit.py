@@ -23,11 +23,6 @@ def patient_events():
     return AuditEvent.objects.filter(patient__isnull=False)
 
 
-@pytest.fixture
-def team():
-    return make_team(make_org("Org A"))
-
-
 def test_reading_a_record_writes_one_read_event_naming_user_role_patient_and_address(team):
     patient = make_patient(team)
     nurse = member(team, Role.NURSE)

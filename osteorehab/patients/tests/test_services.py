@@ -10,7 +10,7 @@ from osteorehab.audit.models import AuditEvent
 from osteorehab.patients import services
 from osteorehab.patients.domain import EpisodeStatus
 from osteorehab.patients.models import ConsentKind, Episode, Patient
-from tests.factories import login_of, make_org, make_patient, make_team, make_user, member
+from tests.factories import login_of, make_patient, make_user, member
 
 pytestmark = pytest.mark.django_db
 
@@ -25,16 +25,6 @@ IDENTITY = {
     "diagnosis_on": date(2024, 2, 1),
     "relevant_conditions": "Type 2 diabetes",
 }
-
-
-@pytest.fixture(autouse=True)
-def _today(time_machine):
-    time_machine.move_to("2026-11-21 09:00:00+00:00", tick=False)
-
-
-@pytest.fixture
-def team():
-    return make_team(make_org())
 
 
 def register(team, **overrides):

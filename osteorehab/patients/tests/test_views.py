@@ -9,9 +9,7 @@ from osteorehab.patients.models import Caregiver, Patient
 from tests.factories import (
     client_for,
     make_caregiver,
-    make_org,
     make_patient,
-    make_team,
     make_user,
     member,
 )
@@ -32,16 +30,6 @@ REGISTRATION = {
     "consent_on": "2026-11-20",
     "referred_on": "2026-11-20",
 }
-
-
-@pytest.fixture(autouse=True)
-def _today(time_machine):
-    time_machine.move_to("2026-11-21 09:00:00+00:00", tick=False)
-
-
-@pytest.fixture
-def team():
-    return make_team(make_org())
 
 
 def test_a_clinician_registers_a_patient_and_lands_on_the_record(team):
