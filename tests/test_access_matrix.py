@@ -35,7 +35,14 @@ pytestmark = pytest.mark.django_db
 
 MARKERS = ("Zzoutsidersameorg", "Zzoutsiderotherorg")
 # Arguments that name one patient's objects: filled from the outsider's record.
-PATIENT_ARGUMENTS = {"patient_id", "episode_id", "caregiver_id", "token"}
+PATIENT_ARGUMENTS = {
+    "patient_id",
+    "episode_id",
+    "caregiver_id",
+    "token",
+    "fracture_id",
+    "medication_id",
+}
 # Arguments of URLs that are not about one patient (the admin's, the password reset's).
 OTHER_ARGUMENTS = {"uidb64", "app_label", "object_id", "content_type_id", "url", "path", "pk", "id"}
 
@@ -95,6 +102,8 @@ def world():
     for team, marker in zip((team_b, team_c), MARKERS, strict=True):
         outsider = make_patient(team, login=True, family_name=marker, given_name="Zed")
         make_caregiver(outsider, parts=list(Part))
+        outsider.fractures.create(site="hip", occurred_on=date(2024, 1, 1))
+        outsider.medications.create(drug="alendronate", started_on=date(2024, 2, 1))
         Caregiver.objects.create(
             patient=outsider,
             name=f"{marker} Jr",
@@ -112,6 +121,8 @@ def arguments_for(route: Route, outsider: Patient) -> dict[str, str]:
         "episode_id": outsider.episodes.get().pk,
         "caregiver_id": outsider.caregivers.filter(user__isnull=False).get().pk,
         "token": outsider.caregivers.get(user__isnull=True).invite_token,
+        "fracture_id": outsider.fractures.get().pk,
+        "medication_id": outsider.medications.get().pk,
         "uidb64": "MQ",
         "app_label": "accounts",
         "object_id": outsider.user_id,
@@ -140,8 +151,8 @@ def outsider_state(outsiders: list[Patient]) -> list[tuple]:
     return [
         (
             p.version,
-            p.fractures.count(),
-            p.medications.count(),
+            list(p.fractures.values_list("error_reason", flat=True)),
+            list(p.medications.values_list("error_reason", "stopped_on")),
             p.consents.count(),
             p.caregivers.filter(revoked_at__isnull=True).count(),
             list(p.episodes.values_list("status", "version")),
@@ -227,3 +238,20 @@ def test_an_own_patient_is_reachable_by_each_role_that_should(world):
     assert client_for(users["caregiver-no-consent"]).get(url).status_code == 404
     assert client_for(users[Role.ADMIN]).get(url).status_code == 404
     assert own.date_of_birth == date(1950, 3, 14)
+
+
+def test_another_patients_objects_are_not_found_under_ones_own_patient(world):
+    """An id of the outsider's episode, fracture, caregiver… under the URL of a patient the
+    user may see is still not found: nested objects are looked up within the patient."""
+    users, outsiders = world
+    own = users[Role.PATIENT].patient
+    nurse = client_for(users[Role.NURSE])
+    nested = [r for r in ROUTES if "patient_id" in r.arguments and len(r.arguments) > 1]
+    assert len(nested) >= 6
+    before = outsider_state(outsiders)
+    for route in nested:
+        kwargs = {**arguments_for(route, outsiders[0]), "patient_id": str(own.pk)}
+        url = reverse(route.name, kwargs=kwargs)
+        for method in ("get", "post"):
+            assert getattr(nurse, method)(url).status_code == 404, f"{method.upper()} {url}"
+    assert outsider_state(outsiders) == before

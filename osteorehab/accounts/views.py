@@ -179,3 +179,11 @@ password_reset_done = auth_views.PasswordResetCompleteView.as_view(
     template_name="accounts/password_reset_done.html"
 )
 logout_view = auth_views.LogoutView.as_view()
+password_change = auth_views.PasswordChangeView.as_view(
+    template_name="core/form_page.html",
+    success_url=reverse_lazy("accounts:password-changed"),
+    extra_context={"title": gettext_lazy("Change your password"), "submit": gettext_lazy("Save")},
+)
+password_changed = auth_views.PasswordChangeDoneView.as_view(
+    template_name="accounts/password_changed.html"
+)

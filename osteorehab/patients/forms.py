@@ -62,6 +62,14 @@ class MedicationForm(forms.ModelForm):
         widgets = {"started_on": DateInput(), "stopped_on": DateInput()}
 
 
+class MedicationStopForm(forms.Form):
+    stopped_on = forms.DateField(label=_("Stopped on"), widget=DateInput())
+
+
+class RetractForm(forms.Form):
+    reason = forms.CharField(label=_("Why is this entry wrong?"), max_length=300)
+
+
 class ConsentForm(forms.ModelForm):
     granted = forms.TypedChoiceField(
         label=_("Decision"),

@@ -78,6 +78,23 @@ class Patient(models.Model):
         return age_on(self.date_of_birth, timezone.localdate())
 
 
+class CorrectableQuerySet(models.QuerySet):
+    def valid(self) -> "CorrectableQuerySet":
+        return self.filter(error_reason="")
+
+
+class Correctable(models.Model):
+    """A history entry that is never deleted: a mistake is marked entered in error, with why,
+    and disappears from the record while the audit trail keeps it."""
+
+    error_reason = models.CharField(_("entered in error because"), max_length=300, blank=True)
+
+    objects = CorrectableQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
 class FractureSite(models.TextChoices):
     HIP = "hip", _("Hip")
     VERTEBRA = "vertebra", _("Vertebra")
@@ -86,7 +103,7 @@ class FractureSite(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class Fracture(models.Model):
+class Fracture(Correctable):
     """A prior fragility fracture."""
 
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="fractures")
@@ -124,7 +141,7 @@ class Drug(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class Medication(models.Model):
+class Medication(Correctable):
     """An anti-osteoporosis medication the patient takes or took."""
 
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="medications")

@@ -3,7 +3,7 @@ transaction, with one audit event that says what changed."""
 
 import secrets
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -36,6 +36,8 @@ from .models import (
     Medication,
     Patient,
 )
+
+Entry = TypeVar("Entry", Fracture, Medication)
 
 REFUSAL_MESSAGES = {
     "date_in_future": _("This date is in the future."),
@@ -228,6 +230,44 @@ def medication_add(*, patient: Patient, by: User, data: dict[str, Any]) -> Medic
     medication = Medication.objects.create(patient=patient, **data)
     _audit_created(by, medication, ("drug", "drug_other", "started_on", "stopped_on"))
     return medication
+
+
+@transaction.atomic
+def medication_stop(*, medication: Medication, by: User, stopped_on: date) -> Medication:
+    if medication.stopped_on:
+        raise ValidationError(_("This medicine is already recorded as stopped."))
+    _refuse_dates(medication.patient.date_of_birth, stopped_on=stopped_on)
+    if stopped_on < medication.started_on:
+        raise ValidationError({"stopped_on": _("The medicine cannot stop before it started.")})
+    medication.stopped_on = stopped_on
+    medication.save(update_fields=["stopped_on"])
+    audit_write(
+        by=by,
+        obj=medication,
+        patient_id=medication.patient_id,
+        created=False,
+        changes={"stopped_on": [None, stopped_on]},
+    )
+    return medication
+
+
+@transaction.atomic
+def entry_retract(*, entry: Entry, by: User, reason: str) -> Entry:
+    """Mark a fracture or medicine as entered in error; nothing clinical is ever deleted."""
+    if entry.error_reason:
+        raise ValidationError(_("This entry is already marked as entered in error."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why this entry is wrong.")})
+    entry.error_reason = reason.strip()
+    entry.save(update_fields=["error_reason"])
+    audit_write(
+        by=by,
+        obj=entry,
+        patient_id=entry.patient_id,
+        created=False,
+        changes={"error_reason": ["", entry.error_reason]},
+    )
+    return entry
 
 
 @transaction.atomic

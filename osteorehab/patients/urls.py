@@ -10,6 +10,21 @@ urlpatterns = [
     path("patients/<int:patient_id>/edit/", views.edit, name="edit"),
     path("patients/<int:patient_id>/fractures/new/", views.fracture_new, name="fracture-new"),
     path("patients/<int:patient_id>/medications/new/", views.medication_new, name="medication-new"),
+    path(
+        "patients/<int:patient_id>/fractures/<int:fracture_id>/error/",
+        views.fracture_retract,
+        name="fracture-retract",
+    ),
+    path(
+        "patients/<int:patient_id>/medications/<int:medication_id>/stop/",
+        views.medication_stop,
+        name="medication-stop",
+    ),
+    path(
+        "patients/<int:patient_id>/medications/<int:medication_id>/error/",
+        views.medication_retract,
+        name="medication-retract",
+    ),
     path("patients/<int:patient_id>/consents/new/", views.consent_new, name="consent-new"),
     path("patients/<int:patient_id>/episodes/new/", views.episode_open, name="episode-open"),
     path(

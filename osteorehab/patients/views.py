@@ -39,7 +39,9 @@ from .forms import (
     FractureForm,
     LoginDetailsForm,
     MedicationForm,
+    MedicationStopForm,
     RegisterForm,
+    RetractForm,
     ShareForm,
 )
 from .models import Caregiver, Episode, EpisodeStatusChange, Patient
@@ -139,8 +141,8 @@ def record(request: AuthedRequest, patient_id: int) -> HttpResponse:
         ).order_by("role", "full_name")
         context["care_team"] = patient.care_team
     if Part.MEDICAL in parts:
-        context["fractures"] = patient.fractures.all()
-        context["medications"] = patient.medications.all()
+        context["fractures"] = patient.fractures.valid()
+        context["medications"] = patient.medications.valid()
     if context["is_staff_view"] or user.role == Role.PATIENT:
         context["consents"] = patient.consents.select_related("taken_by")
         context["caregivers"] = patient.caregivers.all()
@@ -309,6 +311,42 @@ episode_open = _patient_form_view(
     gettext_lazy("Open a program episode"),
     gettext_lazy("Program episode opened."),
 )
+
+
+@login_required
+def medication_stop(request: AuthedRequest, patient_id: int, medication_id: int) -> HttpResponse:
+    patient = patient_for(request, patient_id, action=Action.EDIT, part=Part.MEDICAL)
+    medication = get_object_or_404(patient.medications.valid(), pk=medication_id)
+    form = MedicationStopForm(request.POST or None)
+    if request.method == "POST" and run_service(
+        form,
+        lambda d: services.medication_stop(medication=medication, by=request.user, **d),
+    ):
+        return _saved(request, patient, _("Medicine recorded as stopped."))
+    title = _("Stop %(medicine)s") % {"medicine": medication}
+    return _form_page(request, form, title=title, patient=patient, submit=_("Save"))
+
+
+def _retract_view(related_name: str, id_name: str):
+    """Mark one of the patient's fractures or medicines as entered in error."""
+
+    @login_required
+    def view(request: AuthedRequest, patient_id: int, **ids: int) -> HttpResponse:
+        patient = patient_for(request, patient_id, action=Action.EDIT, part=Part.MEDICAL)
+        entry = get_object_or_404(getattr(patient, related_name).valid(), pk=ids[id_name])
+        form = RetractForm(request.POST or None)
+        if request.method == "POST" and run_service(
+            form, lambda d: services.entry_retract(entry=entry, by=request.user, **d)
+        ):
+            return _saved(request, patient, _("Entry marked as entered in error."))
+        title = _("Mark “%(entry)s” as entered in error") % {"entry": entry}
+        return _form_page(request, form, title=title, patient=patient, submit=_("Save"))
+
+    return view
+
+
+fracture_retract = _retract_view("fractures", "fracture_id")
+medication_retract = _retract_view("medications", "medication_id")
 
 
 @login_required

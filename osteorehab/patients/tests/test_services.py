@@ -294,3 +294,38 @@ def test_a_patient_login_is_created_then_its_password_reset(team):
 
 def test_parts_are_checked_against_the_known_parts():
     assert [part.value for part in Part] == ["program", "medical", "plan", "log", "progress"]
+
+
+def test_a_medicine_is_stopped_once_and_not_before_it_started(team):
+    patient = make_patient(team)
+    nurse = member(team, Role.NURSE)
+    medication = services.medication_add(
+        patient=patient, by=nurse, data={"drug": "denosumab", "started_on": date(2025, 1, 10)}
+    )
+    with pytest.raises(ValidationError) as error:
+        services.medication_stop(medication=medication, by=nurse, stopped_on=date(2025, 1, 9))
+    assert error.value.message_dict == {
+        "stopped_on": ["The medicine cannot stop before it started."]
+    }
+    services.medication_stop(medication=medication, by=nurse, stopped_on=date(2026, 7, 1))
+    assert medication.stopped_on == date(2026, 7, 1)
+    with pytest.raises(ValidationError):
+        services.medication_stop(medication=medication, by=nurse, stopped_on=date(2026, 8, 1))
+    event = AuditEvent.objects.filter(target="patients.Medication", action="update").get()
+    assert event.changes == {"stopped_on": [None, "2026-07-01"]}
+
+
+def test_an_entry_in_error_is_kept_marked_with_why_and_left_out_of_the_record(team):
+    patient = make_patient(team)
+    nurse = member(team, Role.NURSE)
+    wrong = services.fracture_add(
+        patient=patient, by=nurse, data={"site": "wrist", "occurred_on": date(2025, 4, 1)}
+    )
+    with pytest.raises(ValidationError) as error:
+        services.entry_retract(entry=wrong, by=nurse, reason=" ")
+    assert error.value.message_dict == {"reason": ["Say why this entry is wrong."]}
+    services.entry_retract(entry=wrong, by=nurse, reason="Wrong patient's X-ray")
+    assert list(patient.fractures.valid()) == []
+    assert patient.fractures.get().error_reason == "Wrong patient's X-ray"
+    with pytest.raises(ValidationError):
+        services.entry_retract(entry=wrong, by=nurse, reason="again")

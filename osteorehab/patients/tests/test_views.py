@@ -8,6 +8,7 @@ from osteorehab.audit.models import AuditEvent
 from osteorehab.patients.models import Caregiver, Patient
 from tests.factories import (
     client_for,
+    login_of,
     make_caregiver,
     make_patient,
     make_user,
@@ -234,3 +235,32 @@ def test_bad_input_is_explained_in_the_users_language(team):
         {"site": "hip", "occurred_on": "2099-01-01"},
     )
     assert response.context["form"].errors["occurred_on"] == ["这个日期晚于今天。"]
+
+
+def test_a_clinician_marks_a_fracture_entered_in_error_from_the_record(team):
+    patient = make_patient(team)
+    fracture = patient.fractures.create(site="humerus", occurred_on=date(2023, 3, 3))
+    client = client_for(member(team, Role.THERAPIST))
+    record = reverse("patients:record", args=[patient.pk])
+    retract = reverse("patients:fracture-retract", args=[patient.pk, fracture.pk])
+    assert retract in client.get(record).content.decode()
+    assert client.post(retract, {"reason": "Recorded for the wrong arm"}).status_code == 302
+    assert "Humerus" not in client.get(record).content.decode()
+    assert client.get(retract).status_code == 404  # already marked: nothing to correct
+
+
+def test_a_patient_changes_their_own_password(team):
+    patient = make_patient(team, login=True)
+    user = login_of(patient)
+    client = client_for(user)
+    response = client.post(
+        reverse("accounts:password-change"),
+        {
+            "old_password": "correct-horse-battery-staple",
+            "new_password1": "my-new-passphrase-42",
+            "new_password2": "my-new-passphrase-42",
+        },
+    )
+    assert response["Location"] == reverse("accounts:password-changed")
+    user.refresh_from_db()
+    assert user.check_password("my-new-passphrase-42")
