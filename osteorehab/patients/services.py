@@ -100,6 +100,10 @@ def _audit_created(by: User, obj: Any, fields: tuple[str, ...], **extra: Any) ->
     )
 
 
+def _audit_changed(by: User, obj: Any, **changes: Any) -> None:
+    audit_write(by=by, obj=obj, patient_id=obj.patient_id, created=False, changes=changes)
+
+
 def _check_patient(data: dict[str, Any], *, organisation_id: int, exclude_pk: int | None) -> None:
     refuse(birth_date_refusal(data["date_of_birth"], today=timezone.localdate()))
     _refuse_dates(data["date_of_birth"], diagnosis_on=data.get("diagnosis_on"))
@@ -241,13 +245,7 @@ def medication_stop(*, medication: Medication, by: User, stopped_on: date) -> Me
         raise ValidationError({"stopped_on": _("The medicine cannot stop before it started.")})
     medication.stopped_on = stopped_on
     medication.save(update_fields=["stopped_on"])
-    audit_write(
-        by=by,
-        obj=medication,
-        patient_id=medication.patient_id,
-        created=False,
-        changes={"stopped_on": [None, stopped_on]},
-    )
+    _audit_changed(by, medication, stopped_on=[None, stopped_on])
     return medication
 
 
@@ -260,13 +258,7 @@ def entry_retract(*, entry: Entry, by: User, reason: str) -> Entry:
         raise ValidationError({"reason": _("Say why this entry is wrong.")})
     entry.error_reason = reason.strip()
     entry.save(update_fields=["error_reason"])
-    audit_write(
-        by=by,
-        obj=entry,
-        patient_id=entry.patient_id,
-        created=False,
-        changes={"error_reason": ["", entry.error_reason]},
-    )
+    _audit_changed(by, entry, error_reason=["", entry.error_reason])
     return entry
 
 
@@ -342,13 +334,7 @@ def episode_move(
     EpisodeStatusChange.objects.create(
         episode=locked, from_status=from_status, to_status=to_status, on=on, reason=reason, by=by
     )
-    audit_write(
-        by=by,
-        obj=locked,
-        patient_id=locked.patient_id,
-        created=False,
-        changes={"status": [from_status, to_status], "on": on, "reason": reason},
-    )
+    _audit_changed(by, locked, status=[from_status, to_status], on=on, reason=reason)
     return locked
 
 
@@ -390,13 +376,7 @@ def caregiver_invite(*, patient: Patient, by: User, data: dict[str, Any]) -> Car
         shared_parts=parts,
         **data,
     )
-    audit_write(
-        by=by,
-        obj=caregiver,
-        patient_id=patient.pk,
-        created=True,
-        changes={**values_of(caregiver, ("name", "relationship", "phone")), "shared_parts": parts},
-    )
+    _audit_created(by, caregiver, ("name", "relationship", "phone", "shared_parts"))
     return caregiver
 
 
@@ -405,13 +385,7 @@ def caregiver_share(*, caregiver: Caregiver, by: User, parts: list[str]) -> Care
     before = list(caregiver.shared_parts)
     caregiver.shared_parts = _check_parts(parts)
     caregiver.save(update_fields=["shared_parts"])
-    audit_write(
-        by=by,
-        obj=caregiver,
-        patient_id=caregiver.patient_id,
-        created=False,
-        changes={"shared_parts": [before, caregiver.shared_parts]},
-    )
+    _audit_changed(by, caregiver, shared_parts=[before, caregiver.shared_parts])
     return caregiver
 
 
@@ -420,13 +394,7 @@ def caregiver_revoke(*, caregiver: Caregiver, by: User) -> Caregiver:
     caregiver.revoked_at = timezone.now()
     caregiver.invite_token = None
     caregiver.save(update_fields=["revoked_at", "invite_token"])
-    audit_write(
-        by=by,
-        obj=caregiver,
-        patient_id=caregiver.patient_id,
-        created=False,
-        changes={"revoked_at": [None, caregiver.revoked_at]},
-    )
+    _audit_changed(by, caregiver, revoked_at=[None, caregiver.revoked_at])
     return caregiver
 
 
@@ -464,13 +432,7 @@ def caregiver_accept(*, token: str, username: str, password: str) -> User:
     caregiver.accepted_at = timezone.now()
     caregiver.invite_token = None
     caregiver.save(update_fields=["user", "accepted_at", "invite_token"])
-    audit_write(
-        by=user,
-        obj=caregiver,
-        patient_id=caregiver.patient_id,
-        created=False,
-        changes={"accepted_at": [None, caregiver.accepted_at], "username": username},
-    )
+    _audit_changed(user, caregiver, accepted_at=[None, caregiver.accepted_at], username=username)
     return user
 
 
