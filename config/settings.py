@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "osteorehab.accounts",
     "osteorehab.audit",
     "osteorehab.patients",
+    "osteorehab.assessments",
 ]
 
 MIDDLEWARE = [

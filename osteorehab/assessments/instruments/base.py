@@ -1,0 +1,331 @@
+"""What every instrument shares: items, response options, bandings with their sources, the
+missing-item rule, and the result a scoring function returns.
+
+Pure Python (no Django): the web forms, the command line and the tests all score through here.
+Rules that apply everywhere (clinical-reference 0.1): every cut-off has an explicit operator;
+derived values are rounded to reporting precision before they are classified; a missing item is
+never counted as 0; an out-of-range answer is refused, never clamped.
+"""
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
+from typing import Any
+
+
+def gettext_noop(text: str) -> str:
+    """Marks a label for the translation catalogue (extracted like Django's gettext_noop);
+    the web layer translates it when it shows it."""
+    return text
+
+
+class Licence(StrEnum):
+    FREE = "free"  # may ship items and logic (clinical-reference 8)
+    ASK = "ask"  # free to use but permission/confirmation advised before selling
+    LICENSED = "licensed"  # only a score entered from a licensed paper form; no items
+
+
+class Kind(StrEnum):
+    QUESTIONNAIRE = "questionnaire"
+    MEASUREMENT = "measurement"
+    CALCULATION = "calculation"
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a rule comes from: the publication, and the clinical-reference section."""
+
+    citation: str
+    section: str
+    unverified: bool = False  # the reference flags it LOW / UNVERIFIED: shown as such
+
+
+@dataclass(frozen=True)
+class Band:
+    """One band with explicit operators: min (>=), max (<=), above (>), below (<)."""
+
+    code: str
+    label: str
+    min: float | None = None
+    max: float | None = None
+    above: float | None = None
+    below: float | None = None
+
+    def contains(self, value: float) -> bool:
+        return (
+            (self.min is None or value >= self.min)
+            and (self.max is None or value <= self.max)
+            and (self.above is None or value > self.above)
+            and (self.below is None or value < self.below)
+        )
+
+    def describe(self) -> str:
+        parts = []
+        if self.min is not None:
+            parts.append(f">= {self.min:g}")
+        if self.above is not None:
+            parts.append(f"> {self.above:g}")
+        if self.max is not None:
+            parts.append(f"<= {self.max:g}")
+        if self.below is not None:
+            parts.append(f"< {self.below:g}")
+        return " and ".join(parts)
+
+
+@dataclass(frozen=True)
+class Banding:
+    """A published way of classifying a value; an instrument may carry several."""
+
+    name: str
+    source: Source
+    bands: tuple[Band, ...]
+
+    def classify(self, value: float) -> Band | None:
+        matches = [band for band in self.bands if band.contains(value)]
+        if len(matches) > 1:  # a data error, caught by the tests of every instrument
+            raise ValueError(f"{self.name}: bands overlap at {value}")
+        return matches[0] if matches else None
+
+
+@dataclass(frozen=True)
+class Item:
+    key: str
+    label: str  # a short label in our own words; item wording only where the licence allows
+    options: tuple[Any, ...]  # the allowed answers, e.g. (0, 1, 2, 3) or ("yes", "no")
+    reverse: bool = False  # reverse-keyed: scored as (max + min - answer), or "no" scores 1
+    loinc: str = ""
+
+
+class InputError(ValueError):
+    """Bad input, naming the field; `code` and `params` let the web layer translate it."""
+
+    def __init__(self, field: str, code: str, message: str, **params: Any) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.code = code
+        self.message = message
+        self.params = params
+
+
+@dataclass(frozen=True)
+class Result:
+    instrument: str
+    version: str
+    valid: bool  # False: not computable (too many missing items), with the reason
+    total: float | None = None
+    band: str | None = None  # the primary banding's band
+    bands: Mapping[str, str | None] = field(default_factory=dict)  # every banding's band
+    flags: tuple[str, ...] = ()
+    subscales: Mapping[str, float | None] = field(default_factory=dict)
+    figures: Mapping[str, Any] = field(default_factory=dict)  # t_score, percent_predicted, …
+    missing: tuple[str, ...] = ()
+    prorated: bool = False
+    reasons: tuple[str, ...] = ()  # what the clinician reads: each judgement and its source
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "instrument": self.instrument,
+            "version": self.version,
+            "valid": self.valid,
+            "total": plain(self.total),
+            "band": self.band,
+            "bands": dict(self.bands),
+            "flags": list(self.flags),
+            "subscales": dict(self.subscales),
+            **dict(self.figures),
+            "missing": list(self.missing),
+            "prorated": self.prorated,
+            "reasons": list(self.reasons),
+        }
+
+
+@dataclass(frozen=True)
+class MissingRule:
+    """The manual's rule for unanswered items: prorate from the answered items' mean when at
+    most `max_missing` are missing (rounding half up to `decimals`), or else not computable.
+    `max_missing=0` means any missing item makes the total not computable."""
+
+    max_missing: int
+    source: Source
+    decimals: int = 0
+
+
+@dataclass(frozen=True)
+class Instrument:
+    code: str
+    name: str
+    version: str
+    kind: Kind
+    licence: Licence
+    source: Source
+    score: Callable[[Mapping[str, Any]], Result]
+    items: tuple[Item, ...] = ()
+    fields: Mapping[str, str] = field(default_factory=dict)  # measurement field -> unit
+    bandings: tuple[Banding, ...] = ()
+    missing_rule: MissingRule | None = None
+    mcid: float | None = None
+    mcid_source: Source | None = None
+    loinc: Mapping[str, str] = field(default_factory=dict)  # "panel", "total", …
+    range: tuple[float, float] | None = None  # the total's possible range
+
+
+def plain(value: float | None) -> float | int | None:
+    """14.0 reads as 14: whole numbers print without a decimal point."""
+    return int(value) if value is not None and float(value).is_integer() else value
+
+
+def round_half_up(value: float, decimals: int = 0) -> float:
+    """Round as the manuals do (2.5 -> 3), not banker's rounding; via Decimal so that
+    -2.4999999999999996 to one decimal is -2.5 (clinical-reference 0.1.2)."""
+    quantum = Decimal(1).scaleb(-decimals)
+    return float(Decimal(repr(value)).quantize(quantum, rounding=ROUND_HALF_UP))
+
+
+def classify_all(
+    bandings: Sequence[Banding], value: float
+) -> tuple[dict[str, str | None], list[str]]:
+    """Every banding's band for a value, and a reason for each."""
+    bands: dict[str, str | None] = {}
+    reasons: list[str] = []
+    for banding in bandings:
+        band = banding.classify(value)
+        bands[banding.name] = band.code if band else None
+        if band:
+            flag = " (unverified)" if banding.source.unverified else ""
+            reasons.append(
+                f"{value:g} is {band.describe()}: {band.label} by {banding.name}, "
+                f"{banding.source.citation}{flag} [clinical-reference {banding.source.section}]"
+            )
+    return bands, reasons
+
+
+def item_answers(instrument: Instrument, data: Mapping[str, Any]) -> list[Any]:
+    """The `items` list, checked: one answer per item, each None or an allowed option."""
+    answers = data.get("items")
+    if not isinstance(answers, list):
+        raise InputError("items", "items_not_list", "give the answers as a list, in item order")
+    if len(answers) != len(instrument.items):
+        raise InputError(
+            "items",
+            "items_count",
+            f"{instrument.name} has {len(instrument.items)} items; {len(answers)} answers given",
+            expected=len(instrument.items),
+            given=len(answers),
+        )
+    for item, answer in zip(instrument.items, answers, strict=True):
+        if answer is not None and (isinstance(answer, bool) or answer not in item.options):
+            allowed = ", ".join(str(option) for option in item.options)
+            raise InputError(
+                item.key,
+                "answer_out_of_range",
+                f"{answer!r} is not an answer to {item.key} ({item.label}); allowed: {allowed}",
+                answer=answer,
+                allowed=allowed,
+            )
+    return answers
+
+
+def item_score(item: Item, answer: Any) -> int:
+    """An answer's score, reverse keying applied."""
+    if isinstance(answer, str):  # yes/no items: the depressive (scored) answer counts 1
+        scored = "no" if item.reverse else "yes"
+        return int(answer == scored)
+    if item.reverse:
+        return min(item.options) + max(item.options) - answer
+    return int(answer)
+
+
+def sum_items(
+    instrument: Instrument, data: Mapping[str, Any], items: Sequence[Item] | None = None
+) -> tuple[float | None, tuple[str, ...], bool, list[str]]:
+    """Sum of item scores under the instrument's missing-item rule.
+
+    Returns (total or None, missing item keys, prorated?, reasons)."""
+    answers = item_answers(instrument, data)
+    chosen = items if items is not None else instrument.items
+    by_key = dict(zip((i.key for i in instrument.items), answers, strict=True))
+    answered = [(item, by_key[item.key]) for item in chosen if by_key[item.key] is not None]
+    missing = tuple(item.key for item in chosen if by_key[item.key] is None)
+    scores = [item_score(item, answer) for item, answer in answered]
+    if not missing:
+        return float(sum(scores)), missing, False, []
+    rule = instrument.missing_rule
+    if rule is None or len(missing) > rule.max_missing or not scores:
+        limit = rule.max_missing if rule else 0
+        return (
+            None,
+            missing,
+            False,
+            [f"not computable: {len(missing)} item(s) unanswered, the rule allows {limit}"],
+        )
+    total = round_half_up(sum(scores) + sum(scores) / len(scores) * len(missing), rule.decimals)
+    reason = (
+        f"{len(missing)} item(s) unanswered: prorated from the mean of the answered items "
+        f"({rule.source.citation} [clinical-reference {rule.source.section}])"
+    )
+    return total, missing, True, [reason]
+
+
+def number(data: Mapping[str, Any], name: str, *, low: float, high: float, unit: str) -> float:
+    """A measured value by name, refused (never clamped) outside what is possible."""
+    value = data.get(name)
+    if value is None:
+        raise InputError(name, "required", f"{name} ({unit}) is required")
+    if isinstance(value, bool) or not isinstance(value, int | float) or math.isnan(value):
+        raise InputError(name, "not_a_number", f"{name} must be a number of {unit}")
+    if not low <= value <= high:
+        raise InputError(
+            name,
+            "out_of_range",
+            f"{name} must be between {low:g} and {high:g} {unit}; got {value:g}",
+            low=low,
+            high=high,
+        )
+    return float(value)
+
+
+def choice(data: Mapping[str, Any], name: str, options: Sequence[str]) -> str:
+    value = data.get(name)
+    if value not in options:
+        raise InputError(
+            name, "not_an_option", f"{name} must be one of: {', '.join(options)}", options=options
+        )
+    return str(value)
+
+
+def summed_result(
+    instrument: Instrument,
+    data: Mapping[str, Any],
+    *,
+    flags: Sequence[str] = (),
+    reasons: Sequence[str] = (),
+    subscales: Mapping[str, float | None] | None = None,
+    figures: Mapping[str, Any] | None = None,
+) -> Result:
+    """The result of a questionnaire scored as a sum: total, every banding, the missing-item
+    rule applied; extra flags, subscales and figures from the instrument's own module."""
+    total, missing, prorated, sum_reasons = sum_items(instrument, data)
+    bands: dict[str, str | None] = {}
+    band_reasons: list[str] = []
+    if total is not None:
+        bands, band_reasons = classify_all(instrument.bandings, total)
+    primary = bands.get(instrument.bandings[0].name) if instrument.bandings else None
+    return Result(
+        instrument=instrument.code,
+        version=instrument.version,
+        valid=total is not None,
+        total=total,
+        band=primary,
+        bands=bands,
+        flags=tuple(flags),
+        subscales=dict(subscales or {}),
+        figures=dict(figures or {}),
+        missing=missing,
+        prorated=prorated,
+        reasons=(*sum_reasons, *band_reasons, *reasons),
+    )
+
+
+FREQUENCY_0_3 = (0, 1, 2, 3)  # not at all, several days, more than half the days, nearly every day
