@@ -1,0 +1,81 @@
+"""`osteorehab score`: the same results as the engine, JSON in and out, CSV data sets."""
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from osteorehab.cli import main
+
+
+def run(*args: str, stdin: str = "") -> tuple[int, str]:
+    out = io.StringIO()
+    status = main(list(args), stdin=io.StringIO(stdin), stdout=out)
+    return status, out.getvalue()
+
+
+def test_one_answer_set_from_stdin_prints_the_result_as_json():
+    status, out = run("score", "phq9", "-", stdin='{"items": [2, 2, 2, 2, 2, 1, 1, 1, 1]}')
+    result = json.loads(out)
+    assert status == 0
+    assert (result["instrument"], result["valid"], result["total"]) == ("phq9", True, 14)
+    assert (result["band"], result["flags"]) == ("moderate", ["item9_positive"])
+
+
+def test_an_answer_file_is_read(tmp_path: Path):
+    answers = tmp_path / "answers.json"
+    answers.write_text('{"items": [0, 0, 0, 0, 0, 0, 0, 0, 0]}')
+    status, out = run("score", "phq9", str(answers))
+    assert (status, json.loads(out)["band"]) == (0, "minimal")
+
+
+def test_bad_input_exits_2_naming_the_field(capsys):
+    status, out = run("score", "phq9", stdin='{"items": [0, 0, 0, 0, 0, 0, 0, 0, 7]}')
+    assert (status, out) == (2, "")
+    assert "q9: 7 is not an answer to q9" in capsys.readouterr().err
+    assert run("score", "nope", stdin="{}")[0] == 2
+    assert "unknown instrument 'nope'" in capsys.readouterr().err
+    assert run("score", "phq9", stdin="[1, 2")[0] == 2
+    assert "not valid JSON" in capsys.readouterr().err
+
+
+def test_a_csv_data_set_is_scored_row_by_row_and_no_row_is_dropped(tmp_path: Path, capsys):
+    source, target = tmp_path / "in.csv", tmp_path / "out.csv"
+    header = ["id"] + [f"q{n}" for n in range(1, 10)]
+    rows = [
+        ["a1", 2, 2, 2, 2, 2, 1, 1, 1, 1],
+        ["a2", 0, 0, "", 0, 0, 0, 0, 0, 0],
+        ["a3", 0, 0, 0, 0, 0, 0, 0, 0, 9],
+        ["a4", "", "", "", 1, 1, 1, 1, 1, 1],
+    ]
+    with source.open("w", newline="") as handle:
+        csv.writer(handle).writerows([header, *rows])
+    status, _ = run("score", "phq9", "--csv", str(source), "--out", str(target))
+    assert status == 2  # one row had an error
+    assert "4 rows scored, 1 with errors" in capsys.readouterr().err
+    with target.open() as handle:
+        scored = list(csv.DictReader(handle))
+    assert [(r["id"], r["valid"], r["total"], r["band"]) for r in scored] == [
+        ("a1", "True", "14", "moderate"),
+        ("a2", "True", "0", "minimal"),
+        ("a3", "", "", ""),
+        ("a4", "False", "", ""),
+    ]
+    assert scored[0]["flags"] == "item9_positive"
+    assert scored[1]["missing"] == "q3"
+    assert scored[2]["error"].startswith("q9: 9 is not an answer")
+    assert scored[2]["row"] == "4"
+
+
+def test_the_installed_command_runs_as_a_program():
+    result = subprocess.run(
+        [sys.executable, "-m", "osteorehab.cli", "score", "phq9"],
+        input='{"items": [1, 1, 1, 1, 1, 0, 0, 0, 0]}',
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0
+    assert json.loads(result.stdout)["band"] == "mild"
