@@ -3,6 +3,7 @@
     osteorehab score CODE [FILE|-]                  one JSON answer set -> the result as JSON
     osteorehab score CODE --csv IN.csv --out OUT.csv a whole data set, one row per respondent
     osteorehab instruments                           the instrument codes
+    osteorehab docs                                  docs/instruments.md, from the definitions
 
 Scoring needs no database and no Django: it is the same pure code the web forms use.
 Bad input exits with status 2 and a message naming the field.
@@ -16,8 +17,9 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from osteorehab.assessments.instruments import INSTRUMENTS
+from osteorehab.assessments.instruments import EXAMPLES, INSTRUMENTS
 from osteorehab.assessments.instruments.base import InputError, Instrument, Result
+from osteorehab.assessments.instruments.docs import markdown
 
 BAD_INPUT = 2
 
@@ -129,9 +131,13 @@ def main(
     score.add_argument("--csv", type=Path, help="score every row of this CSV file")
     score.add_argument("--out", type=Path, help="where to write the scored CSV")
     commands.add_parser("instruments", help="list the instrument codes")
+    commands.add_parser("docs", help="print docs/instruments.md")
     args = parser.parse_args(argv)
 
     try:
+        if args.command == "docs":
+            stdout.write(markdown(INSTRUMENTS.values(), EXAMPLES))
+            return 0
         if args.command == "instruments":
             for code, instrument in sorted(INSTRUMENTS.items()):
                 print(f"{code}\t{instrument.name}", file=stdout)

@@ -79,3 +79,18 @@ def test_the_installed_command_runs_as_a_program():
     )
     assert result.returncode == 0
     assert json.loads(result.stdout)["band"] == "mild"
+
+
+def test_the_committed_instrument_docs_match_the_definitions():
+    status, out = run("docs")
+    committed = Path(__file__).resolve().parents[3] / "docs" / "instruments.md"
+    assert status == 0
+    assert committed.read_text(encoding="utf-8") == out, (
+        "run: osteorehab docs > docs/instruments.md"
+    )
+
+
+def test_every_instrument_has_an_example_in_the_docs():
+    from osteorehab.assessments.instruments import EXAMPLES, INSTRUMENTS
+
+    assert set(EXAMPLES) == set(INSTRUMENTS)
