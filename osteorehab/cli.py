@@ -64,19 +64,21 @@ def cell_value(text: str) -> Any:
 
 def row_input(instrument: Instrument, row: Mapping[str, str]) -> dict[str, Any]:
     """A CSV row as the instrument's input: item columns by item key (empty = missing),
-    measurements by field name."""
-    if instrument.items:
-        return {
-            "items": [
-                cell_value(row[item.key]) if row.get(item.key, "").strip() else None
-                for item in instrument.items
-            ]
-        }
-    return {
+    other values by field name (empty = not given)."""
+    item_keys = {item.key for item in instrument.items}
+    named = {
         name: cell_value(value)
         for name, value in row.items()
-        if name and name != "id" and value is not None and value.strip()
+        if name and name not in item_keys and name != "id" and value and value.strip()
     }
+    if not instrument.items:
+        return named
+    items = [
+        cell_value(row[item.key]) if (row.get(item.key) or "").strip() else None
+        for item in instrument.items
+    ]
+    # a questionnaire may take named fields too (Berg's fall history)
+    return {"items": items, **{k: v for k, v in named.items() if k in instrument.fields}}
 
 
 def flat(result: Result) -> dict[str, Any]:

@@ -329,3 +329,74 @@ def summed_result(
 
 
 FREQUENCY_0_3 = (0, 1, 2, 3)  # not at all, several days, more than half the days, nearly every day
+
+
+def whole_number(data: Mapping[str, Any], name: str, *, low: int, high: int, unit: str) -> int:
+    """A whole number (stands counted, a sub-score, falls), refused outside low..high and
+    refused, never rounded, when it has a fraction."""
+    value = number(data, name, low=low, high=high, unit=unit)
+    if not value.is_integer():
+        raise InputError(name, "not_whole", f"{name} must be a whole number of {unit}")
+    return int(value)
+
+
+YES_NO = "true or false"
+
+
+def yes_no(data: Mapping[str, Any], name: str) -> bool:
+    """A yes/no fact, required: an unanswered one is not taken as "no" (clinical-reference 0.1)."""
+    value = data.get(name)
+    if value is None:
+        raise InputError(name, "required", f"{name} (true or false) is required")
+    if not isinstance(value, bool):
+        raise InputError(name, "not_yes_no", f"{name} must be true or false")
+    return value
+
+
+def one_of(data: Mapping[str, Any], first: str, second: str) -> str:
+    """Which of two alternative fields is given; exactly one must be, so that the tool never
+    chooses silently between two values the clinician entered."""
+    given = [name for name in (first, second) if data.get(name) is not None]
+    if len(given) != 1:
+        raise InputError(
+            first if not given else second,
+            "one_of",
+            f"give either {first} or {second}, not {'both' if given else 'neither'}",
+            options=(first, second),
+        )
+    return given[0]
+
+
+def sd_score(data: Mapping[str, Any], name: str) -> float:
+    """A T- or Z-score as entered. Plausibility limits -7..7 SD: wider than any adult DXA
+    result, narrow enough to catch a slip such as -25."""
+    return number(data, name, low=-7.0, high=7.0, unit="SD")
+
+
+def measured_result(
+    instrument: Instrument,
+    total: float,
+    bandings: Sequence[Banding],
+    *,
+    flags: Mapping[tuple[str, str], str] | None = None,
+    other_flags: Sequence[str] = (),
+    figures: Mapping[str, Any] | None = None,
+    subscales: Mapping[str, float | None] | None = None,
+    reasons: Sequence[str] = (),
+) -> Result:
+    """A measured (already rounded) value classified by every banding. `flags` maps
+    (banding name, band code) to the flag that band raises; `other_flags` come from elsewhere."""
+    bands, band_reasons = classify_all(bandings, total)
+    raised = [flag for (name, code), flag in (flags or {}).items() if bands.get(name) == code]
+    return Result(
+        instrument=instrument.code,
+        version=instrument.version,
+        valid=True,
+        total=total,
+        band=bands.get(bandings[0].name) if bandings else None,
+        bands=bands,
+        flags=tuple(dict.fromkeys([*raised, *other_flags])),
+        subscales=dict(subscales or {}),
+        figures=dict(figures or {}),
+        reasons=(*reasons, *band_reasons),
+    )
