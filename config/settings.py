@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "osteorehab.audit",
     "osteorehab.patients",
     "osteorehab.assessments",
+    "osteorehab.alerts",
 ]
 
 MIDDLEWARE = [
@@ -200,6 +201,11 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=True)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "osteorehab@localhost")
+# The address links in e-mails point to (alerts, password resets sent from jobs).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# The local crisis line shown to a patient who reports thoughts of self-harm (PHQ-9 item 9),
+# e.g. "Crisis line: 12356". Set per deployment; none is assumed.
+CRISIS_CONTACT = os.environ.get("CRISIS_CONTACT", "")
 
 # Patient data never goes into logs: errors are logged without request bodies or locals.
 LOGGING = {

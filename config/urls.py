@@ -12,6 +12,8 @@ urlpatterns = [
     path("", include("osteorehab.accounts.urls")),
     path("", include("osteorehab.patients.urls")),
     path("", include("osteorehab.audit.urls")),
+    path("", include("osteorehab.alerts.urls")),
+    path("", include("osteorehab.assessments.urls")),
     path("language/", language, name="set-language"),
     path("admin/", admin.site.urls),
 ]

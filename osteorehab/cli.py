@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from osteorehab.assessments.instruments import EXAMPLES, INSTRUMENTS
-from osteorehab.assessments.instruments.base import InputError, Instrument, Result
+from osteorehab.assessments.instruments.base import InputError, Instrument, Result, parse_cell
 from osteorehab.assessments.instruments.docs import markdown
 
 BAD_INPUT = 2
@@ -48,33 +48,19 @@ def read_json(source: str, stdin: TextIO) -> Mapping[str, Any]:
     return data
 
 
-def cell_value(text: str) -> Any:
-    """A CSV cell as the JSON input would hold it: empty is missing, numbers are numbers."""
-    text = text.strip()
-    lowered = text.lower()
-    if lowered in {"true", "false"}:
-        return lowered == "true"
-    for kind in (int, float):
-        try:
-            return kind(text)
-        except ValueError:
-            pass
-    return text
-
-
 def row_input(instrument: Instrument, row: Mapping[str, str]) -> dict[str, Any]:
     """A CSV row as the instrument's input: item columns by item key (empty = missing),
     other values by field name (empty = not given)."""
     item_keys = {item.key for item in instrument.items}
     named = {
-        name: cell_value(value)
+        name: parse_cell(value)
         for name, value in row.items()
         if name and name not in item_keys and name != "id" and value and value.strip()
     }
     if not instrument.items:
         return named
     items = [
-        cell_value(row[item.key]) if (row.get(item.key) or "").strip() else None
+        parse_cell(row[item.key]) if (row.get(item.key) or "").strip() else None
         for item in instrument.items
     ]
     # a questionnaire may take named fields too (Berg's fall history)

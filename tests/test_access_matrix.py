@@ -18,6 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from osteorehab.accounts.domain import CLINICAL_ROLES, Part, Role
 from osteorehab.accounts.models import User
+from osteorehab.assessments.services import assessment_record
 from osteorehab.audit.models import AuditEvent
 from osteorehab.patients.models import Caregiver, Patient
 from tests.factories import (
@@ -42,9 +43,21 @@ PATIENT_ARGUMENTS = {
     "token",
     "fracture_id",
     "medication_id",
+    "assessment_id",
+    "alert_id",
 }
 # Arguments of URLs that are not about one patient (the admin's, the password reset's).
-OTHER_ARGUMENTS = {"uidb64", "app_label", "object_id", "content_type_id", "url", "path", "pk", "id"}
+OTHER_ARGUMENTS = {
+    "uidb64",
+    "app_label",
+    "object_id",
+    "content_type_id",
+    "url",
+    "path",
+    "pk",
+    "id",
+    "code",  # an instrument's code
+}
 
 
 @dataclass(frozen=True)
@@ -104,6 +117,13 @@ def world():
         make_caregiver(outsider, parts=list(Part))
         outsider.fractures.create(site="hip", occurred_on=date(2024, 1, 1))
         outsider.medications.create(drug="alendronate", started_on=date(2024, 2, 1))
+        assessment_record(
+            patient=outsider,
+            by=member(team, Role.COUNSELLOR),
+            code="phq9",
+            answers={"items": [1, 1, 1, 1, 1, 1, 1, 1, 1]},  # item 9 > 0: raises an alert
+            administered_on=date(2026, 1, 10),
+        )
         Caregiver.objects.create(
             patient=outsider,
             name=f"{marker} Jr",
@@ -123,6 +143,9 @@ def arguments_for(route: Route, outsider: Patient) -> dict[str, str]:
         "token": outsider.caregivers.get(user__isnull=True).invite_token,
         "fracture_id": outsider.fractures.get().pk,
         "medication_id": outsider.medications.get().pk,
+        "assessment_id": outsider.assessments.get().pk,
+        "alert_id": outsider.alerts.get().pk,
+        "code": "phq9",
         "uidb64": "MQ",
         "app_label": "accounts",
         "object_id": outsider.user_id,
@@ -153,6 +176,8 @@ def outsider_state(outsiders: list[Patient]) -> list[tuple]:
             p.version,
             list(p.fractures.values_list("error_reason", flat=True)),
             list(p.medications.values_list("error_reason", "stopped_on")),
+            p.assessments.count(),
+            list(p.alerts.values_list("acknowledged_at", flat=True)),
             p.consents.count(),
             p.caregivers.filter(revoked_at__isnull=True).count(),
             list(p.episodes.values_list("status", "version")),
@@ -246,7 +271,11 @@ def test_another_patients_objects_are_not_found_under_ones_own_patient(world):
     users, outsiders = world
     own = users[Role.PATIENT].patient
     nurse = client_for(users[Role.NURSE])
-    nested = [r for r in ROUTES if "patient_id" in r.arguments and len(r.arguments) > 1]
+    nested = [
+        r
+        for r in ROUTES
+        if "patient_id" in r.arguments and len(r.arguments & PATIENT_ARGUMENTS) > 1
+    ]
     assert len(nested) >= 6
     before = outsider_state(outsiders)
     for route in nested:

@@ -31,6 +31,7 @@ class Action(StrEnum):
     ENROL = "enrol"  # program episodes, their status and the care team
     SHARE = "share"  # invite family and choose what they see
     LOGIN = "login"  # give the patient a login or reset its password
+    REPORT = "report"  # answer questionnaires about oneself (a clinician may enter them too)
 
 
 _CLINICIAN = frozenset(Action)
@@ -41,7 +42,7 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
     Role.NURSE: _CLINICIAN,
     Role.LEAD: frozenset({Action.VIEW, Action.ENROL}),
     Role.ADMIN: frozenset(),
-    Role.PATIENT: frozenset({Action.VIEW, Action.SHARE}),
+    Role.PATIENT: frozenset({Action.VIEW, Action.SHARE, Action.REPORT}),
     Role.CAREGIVER: frozenset({Action.VIEW}),
 }
 

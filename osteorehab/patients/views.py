@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,6 +22,7 @@ from osteorehab.accounts.access import (
 )
 from osteorehab.accounts.domain import CLINICAL_ROLES, Action, Part, Role, may
 from osteorehab.accounts.models import CareTeam, User
+from osteorehab.alerts.models import Alert
 from osteorehab.audit.services import note_access
 from osteorehab.core.forms import run_service
 from osteorehab.core.types import AuthedRequest
@@ -78,6 +79,7 @@ def caseload(request: AuthedRequest) -> HttpResponse:
         .annotate(
             current_status=Subquery(_current_episode().values("status")[:1]),
             program_consent=program_consent_subquery(),
+            open_alert=Exists(Alert.objects.open().filter(patient=OuterRef("pk"))),
         )
     )
     query = request.GET.get("q", "").strip()

@@ -120,7 +120,7 @@ def test_patient_home_is_large_and_greets_them(demo: DemoProgram, browsing: Brow
         assert box["height"] >= 48, f"{button.inner_text()!r} is {box['height']} px tall"
 
     # Their own record, from the family-sharing button.
-    primaries.first.click()
+    page.get_by_role("link", name="Family and sharing").click()
     expect(page).to_have_url(f"{browsing.base_url}/patients/{patient.pk}/#family")
     expect(page.get_by_role("heading", level=1)).to_have_text(patient.name)
     browsing.shot(page, "record")

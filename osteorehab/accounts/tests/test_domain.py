@@ -30,7 +30,7 @@ def test_the_system_administrator_has_no_patient_access():
 
 
 def test_a_patient_reads_and_shares_and_a_caregiver_only_reads():
-    assert {a for a in Action if may(Role.PATIENT, a)} == {Action.VIEW, Action.SHARE}
+    assert {a for a in Action if may(Role.PATIENT, a)} == {Action.VIEW, Action.SHARE, Action.REPORT}
     assert {a for a in Action if may(Role.CAREGIVER, a)} == {Action.VIEW}
 
 

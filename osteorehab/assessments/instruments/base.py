@@ -14,6 +14,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from typing import Any
 
+# The scoring code's version, stored with every administered assessment: a change to any
+# scoring function that can change a result raises it.
+SCORER_VERSION = "1"
+
 
 def gettext_noop(text: str) -> str:
     """Marks a label for the translation catalogue (extracted like Django's gettext_noop);
@@ -174,6 +178,22 @@ class Instrument:
 def plain(value: float | None) -> float | int | None:
     """14.0 reads as 14: whole numbers print without a decimal point."""
     return int(value) if value is not None and float(value).is_integer() else value
+
+
+def parse_cell(text: str) -> Any:
+    """A typed-in value (a CSV cell, a form box) as the JSON input would hold it: true/false,
+    whole numbers, decimals, else the text itself. The command line and the web forms both read
+    answers through here, so they score alike."""
+    text = text.strip()
+    lowered = text.lower()
+    if lowered in {"true", "false"}:
+        return lowered == "true"
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    return text
 
 
 def round_half_up(value: float, decimals: int = 0) -> float:

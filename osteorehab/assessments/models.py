@@ -1,0 +1,70 @@
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from osteorehab.patients.models import Correctable
+
+
+class Occasion(models.TextChoices):
+    BASELINE = "baseline", _("Baseline")
+    FOLLOW_UP = "follow_up", _("Follow-up")
+    OTHER = "other", _("Other")
+
+
+class Assessment(Correctable):
+    """One administered instrument: the raw answers as given and the result as scored then.
+
+    Never edited: the result is recomputable from the answers with the recorded scorer, and a
+    mistake is marked entered in error, not changed."""
+
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.CASCADE, related_name="assessments"
+    )
+    instrument = models.CharField(_("instrument"), max_length=40)
+    instrument_version = models.CharField(max_length=200)
+    scorer_version = models.CharField(max_length=40)
+    occasion = models.CharField(
+        _("occasion"), max_length=20, choices=Occasion.choices, default=Occasion.OTHER
+    )
+    administered_on = models.DateField(_("date"))
+    answers = models.JSONField(encoder=DjangoJSONEncoder)
+    result = models.JSONField(encoder=DjangoJSONEncoder)
+    # Copied from the result for lists and trends without unpacking JSON.
+    valid = models.BooleanField()
+    total = models.FloatField(null=True)
+    band = models.CharField(max_length=40, blank=True)
+    self_reported = models.BooleanField(_("reported by the patient"), default=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("assessment")
+        verbose_name_plural = _("assessments")
+        ordering = ["-administered_on", "-id"]
+        indexes = [models.Index(fields=["patient", "instrument", "administered_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.instrument} {self.administered_on}"
+
+
+class Draft(models.Model):
+    """A questionnaire the patient is part-way through on their phone: they can stop and come
+    back to the question where they left off."""
+
+    patient = models.ForeignKey("patients.Patient", on_delete=models.CASCADE, related_name="+")
+    instrument = models.CharField(max_length=40)
+    answers = models.JSONField(default=dict)  # item key -> answer
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["patient", "instrument"], name="draft_one_per_instrument"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.instrument} draft"

@@ -1,0 +1,186 @@
+import io
+import json
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from osteorehab.accounts.domain import Part, Role
+from osteorehab.alerts.models import Alert
+from osteorehab.assessments.models import Assessment, Draft
+from osteorehab.cli import main as cli
+from tests.factories import client_for, login_of, make_caregiver, make_patient, member
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _today(time_machine):
+    time_machine.move_to("2026-11-21 09:00:00+00:00", tick=False)
+
+
+def cli_result(code: str, answers: dict) -> dict:
+    out = io.StringIO()
+    assert cli(["score", code], stdin=io.StringIO(json.dumps(answers)), stdout=out) == 0
+    return json.loads(out.getvalue())
+
+
+@pytest.mark.parametrize(
+    ("code", "form", "answers"),
+    [
+        (
+            "phq9",
+            {f"q{n}": v for n, v in enumerate([2, 2, 2, 2, 2, 1, 1, 1, 0], 1)},
+            {"items": [2, 2, 2, 2, 2, 1, 1, 1, 0]},
+        ),
+        (
+            "gds15",
+            {"q1": "no", "q2": "yes", "q3": "", **{f"q{n}": "no" for n in range(4, 16)}},
+            {"items": ["no", "yes", None, *["no"] * 12]},
+        ),
+        (
+            "chair_stand_30s",
+            {"stands": "10", "age": "72", "sex": "female"},
+            {"stands": 10, "age": 72, "sex": "female"},
+        ),
+        ("gait_speed", {"distance_m": "4", "seconds": "5.2"}, {"distance_m": 4, "seconds": 5.2}),
+        (
+            "bone_density",
+            {
+                "site": "femoral_neck",
+                "sex": "female",
+                "age": "67",
+                "bmd_g_cm2": "0.558",
+                "fragility_fracture": "false",
+                "postmenopausal": "true",
+            },
+            {
+                "site": "femoral_neck",
+                "sex": "female",
+                "age": 67,
+                "bmd_g_cm2": 0.558,
+                "fragility_fracture": False,
+                "postmenopausal": True,
+            },
+        ),
+    ],
+)
+def test_the_web_form_and_the_command_line_give_identical_results(team, code, form, answers):
+    patient = make_patient(team)
+    client = client_for(member(team, Role.THERAPIST))
+    response = client.post(
+        reverse("assessments:new", args=[patient.pk, code]),
+        {"administered_on": "2026-11-20", "occasion": "baseline", **form},
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    assessment = Assessment.objects.get()
+    assert assessment.answers == answers
+    assert assessment.result == cli_result(code, answers)
+
+
+def test_a_bad_measurement_is_refused_on_its_field(team):
+    patient = make_patient(team)
+    response = client_for(member(team, Role.THERAPIST)).post(
+        reverse("assessments:new", args=[patient.pk, "tug"]),
+        {"administered_on": "2026-11-20", "occasion": "baseline", "seconds": "0.2"},
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors == {"seconds": ["Enter a value from 1 to 600."]}
+    assert not Assessment.objects.exists()
+
+
+def test_the_baseline_page_shows_each_roles_battery_and_what_is_done(team):
+    patient = make_patient(team)
+    client = client_for(member(team, Role.NURSE))
+    client.post(
+        reverse("assessments:new", args=[patient.pk, "tug"]),
+        {"administered_on": "2026-11-20", "occasion": "baseline", "seconds": "14"},
+    )
+    battery = dict(client.get(reverse("assessments:list", args=[patient.pk])).context["battery"])
+    therapist = {instrument.code: done for instrument, done in battery["Rehabilitation therapist"]}
+    assert therapist["tug"] is True
+    assert therapist["chair_stand_30s"] is False
+    assert [i.code for i, _ in battery["Patient"]] == ["see", "tsk17", "short_fes_i", "confidence"]
+
+
+def test_the_profile_reads_scores_with_their_cut_offs_and_the_safety_constraints(team):
+    patient = make_patient(team)
+    patient.fractures.create(site="vertebra", occurred_on=date(2024, 5, 1))
+    client = client_for(member(team, Role.PHYSICIAN))
+    client.post(
+        reverse("assessments:new", args=[patient.pk, "bone_density"]),
+        {
+            "administered_on": "2026-11-20",
+            "occasion": "baseline",
+            "site": "femoral_neck",
+            "sex": "female",
+            "age": "76",
+            "bmd_g_cm2": "0.558",
+            "fragility_fracture": "true",
+            "postmenopausal": "true",
+        },
+    )
+    page = client.get(reverse("assessments:profile", args=[patient.pk]))
+    assert page.context["bone"].figures["who_class"] == "severe_osteoporosis"
+    assert page.context["profile"].vertebral_fracture is True
+    assert page.context["constraints"]
+    assert "clinical-reference 3.1" in page.content.decode()
+
+
+def test_a_patient_answers_one_question_per_screen_resumes_and_item9_shows_crisis_information(team):
+    patient = make_patient(team, login=True)
+    client = client_for(login_of(patient))
+    url = reverse("assessments:questionnaire", args=["phq9"])
+    first = client.get(url)
+    assert first.context["number"] == 1
+    for n in range(1, 5):
+        client.post(url if n == 1 else f"{url}?q=q{n}", {"answer": "1"})
+    assert Draft.objects.get().answers == {"q1": 1, "q2": 1, "q3": 1, "q4": 1}
+    resumed = client.get(url)  # coming back later starts at the first unanswered question
+    assert resumed.context["number"] == 5
+    for n in range(5, 9):
+        client.post(f"{url}?q=q{n}", {"answer": "0"})
+    crisis = client.post(f"{url}?q=q9", {"answer": "2"}, follow=True)
+    assert "call your local emergency number" in crisis.content.decode()
+    assessment = Assessment.objects.get()
+    assert (assessment.total, assessment.self_reported, assessment.recorded_by) == (
+        6,
+        True,
+        patient.user,
+    )
+    assert Alert.objects.get().roles == ["counsellor", "physician"]
+    assert not Draft.objects.exists()
+
+
+def test_a_caregiver_sees_assessments_only_when_progress_is_shared(team):
+    patient = make_patient(team, login=True)
+    url = reverse("assessments:profile", args=[patient.pk])
+    assert client_for(make_caregiver(patient, parts=[Part.PROGRAM])).get(url).status_code == 403
+    other = make_patient(team, login=True)
+    assert (
+        client_for(make_caregiver(other, parts=[Part.PROGRESS]))
+        .get(reverse("assessments:profile", args=[other.pk]))
+        .status_code
+        == 200
+    )
+
+
+def test_an_urgent_alert_shows_on_the_caseload_and_is_acknowledged(team):
+    patient = make_patient(team, family_name="Alerted")
+    counsellor = client_for(member(team, Role.COUNSELLOR))
+    counsellor.post(
+        reverse("assessments:new", args=[patient.pk, "phq9"]),
+        {
+            "administered_on": "2026-11-20",
+            "occasion": "baseline",
+            **{f"q{n}": "0" for n in range(1, 9)},
+            "q9": "1",
+        },
+    )
+    assert "Urgent alert" in counsellor.get(reverse("patients:caseload")).content.decode()
+    alert = Alert.objects.get()
+    done = counsellor.post(
+        reverse("alerts:acknowledge", args=[patient.pk, alert.pk]), {"action_taken": "Called; safe"}
+    )
+    assert done["Location"] == reverse("alerts:list")
+    assert "Urgent alert" not in counsellor.get(reverse("patients:caseload")).content.decode()

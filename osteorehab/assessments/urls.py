@@ -1,0 +1,21 @@
+from django.urls import path
+
+from . import views
+
+app_name = "assessments"
+urlpatterns = [
+    path("patients/<int:patient_id>/assessments/", views.assessment_list, name="list"),
+    path(
+        "patients/<int:patient_id>/assessments/new/<slug:code>/",
+        views.assessment_new,
+        name="new",
+    ),
+    path(
+        "patients/<int:patient_id>/assessments/<int:assessment_id>/",
+        views.assessment_detail,
+        name="detail",
+    ),
+    path("patients/<int:patient_id>/profile/", views.profile, name="profile"),
+    path("me/questionnaires/", views.questionnaires, name="questionnaires"),
+    path("me/questionnaires/<slug:code>/", views.questionnaire, name="questionnaire"),
+]

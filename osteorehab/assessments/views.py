@@ -1,0 +1,242 @@
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from osteorehab.accounts.access import patient_for, require_role, visible_patients
+from osteorehab.accounts.domain import Action, Part, Role
+from osteorehab.accounts.models import ROLE_LABELS
+from osteorehab.core.forms import run_service
+from osteorehab.core.types import AuthedRequest
+from osteorehab.patients.models import Patient
+
+from . import services
+from .domain import BASELINE_BATTERY, FOLLOW_UP_BATTERY, profile_from_results, safety_constraints
+from .forms import AssessmentForm, QuestionForm, has_form
+from .instruments import INSTRUMENTS
+from .instruments.base import Instrument, Result
+from .models import Assessment, Draft, Occasion
+
+# What a patient answers on their own phone: their baseline questionnaires and the bi-weekly
+# psychological check-up.
+SELF_REPORT = tuple(
+    dict.fromkeys([*BASELINE_BATTERY["patient"], *FOLLOW_UP_BATTERY["psychological_check_up"]])
+)
+
+
+def _instrument(code: str) -> Instrument:
+    instrument = INSTRUMENTS.get(code)
+    if instrument is None or not has_form(instrument):
+        raise Http404
+    return instrument
+
+
+def _latest(patient: Patient) -> dict[str, Assessment]:
+    """The latest valid assessment of each instrument (one query)."""
+    latest: dict[str, Assessment] = {}
+    for assessment in patient.assessments.valid().order_by("-administered_on", "-id"):
+        latest.setdefault(assessment.instrument, assessment)
+    return latest
+
+
+@login_required
+def assessment_list(request: AuthedRequest, patient_id: int) -> HttpResponse:
+    """The patient's assessments, and how far the baseline battery of each role has come."""
+    patient = patient_for(request, patient_id, part=Part.PROGRESS)
+    assessments = list(patient.assessments.valid().select_related("recorded_by"))
+    baseline_done = {a.instrument for a in assessments if a.occasion == Occasion.BASELINE}
+    battery = [
+        (ROLE_LABELS[Role(role)], [(INSTRUMENTS[code], code in baseline_done) for code in codes])
+        for role, codes in BASELINE_BATTERY.items()
+    ]
+    return render(
+        request,
+        "assessments/list.html",
+        {
+            "patient": patient,
+            "assessments": assessments,
+            "battery": battery,
+            "instruments": INSTRUMENTS,
+            "can_record": request.user.role_enum not in (Role.PATIENT, Role.CAREGIVER, Role.LEAD),
+        },
+    )
+
+
+@login_required
+def assessment_new(request: AuthedRequest, patient_id: int, code: str) -> HttpResponse:
+    patient = patient_for(request, patient_id, action=Action.EDIT)
+    instrument = _instrument(code)
+    initial = {"administered_on": timezone.localdate(), "occasion": request.GET.get("occasion", "")}
+    form = AssessmentForm(request.POST or None, instrument=instrument, initial=initial)
+    if request.method == "POST":
+        assessment = run_service(
+            form,
+            lambda d: services.assessment_record(
+                patient=patient,
+                by=request.user,
+                code=code,
+                answers=form.answers(),
+                administered_on=d["administered_on"],
+                occasion=Occasion(d["occasion"]),
+            ),
+        )
+        if assessment:
+            messages.success(request, _("Assessment saved."))
+            return redirect(
+                "assessments:detail", patient_id=patient.pk, assessment_id=assessment.pk
+            )
+    return render(
+        request,
+        "assessments/new.html",
+        {"form": form, "patient": patient, "instrument": instrument, "title": instrument.name},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def assessment_detail(request: AuthedRequest, patient_id: int, assessment_id: int) -> HttpResponse:
+    patient = patient_for(request, patient_id, part=Part.PROGRESS)
+    assessment = get_object_or_404(patient.assessments.valid(), pk=assessment_id)
+    return render(
+        request,
+        "assessments/detail.html",
+        {
+            "patient": patient,
+            "assessment": assessment,
+            "instrument": INSTRUMENTS.get(assessment.instrument),
+        },
+    )
+
+
+def _weeks_since(day: date | None) -> int | None:
+    return (timezone.localdate() - day).days // 7 if day else None
+
+
+@login_required
+def profile(request: AuthedRequest, patient_id: int) -> HttpResponse:
+    """The baseline profile: every latest score with its band and the cut-off it was judged by,
+    fall risk, fracture risk, WHO class and the exercise safety constraints, with why."""
+    patient = patient_for(request, patient_id, part=Part.PROGRESS)
+    latest = _latest(patient)
+    # Scores are recomputed from the stored answers: the profile reads what the scorer says now.
+    results: dict[str, Result] = {
+        code: INSTRUMENTS[code].score(a.answers)
+        for code, a in latest.items()
+        if code in INSTRUMENTS
+    }
+    fractures = list(patient.fractures.valid())
+    facts = profile_from_results(
+        results,
+        vertebral_fracture=any(f.site == "vertebra" for f in fractures),
+        fragility_fractures=len(fractures),
+        recent_fracture_weeks=_weeks_since(max((f.occurred_on for f in fractures), default=None)),
+        physician_restricted_impact=None,
+    )
+    rows = [
+        (INSTRUMENTS[code], latest[code], result)
+        for code, result in sorted(results.items(), key=lambda item: item[0])
+    ]
+    return render(
+        request,
+        "assessments/profile.html",
+        {
+            "patient": patient,
+            "rows": rows,
+            "profile": facts,
+            "constraints": safety_constraints(facts),
+            "bone": results.get("bone_density"),
+            "falls": results.get("falls_risk_wfg"),
+            "fracture": results.get("garvan"),
+            "frax": results.get("frax"),
+        },
+    )
+
+
+def _own_patient(request: AuthedRequest) -> Patient:
+    require_role(request.user, Role.PATIENT)
+    patient = visible_patients(request.user).first()
+    if patient is None:
+        raise Http404
+    return patient_for(request, patient.pk, action=Action.REPORT)
+
+
+@login_required
+def questionnaires(request: AuthedRequest) -> HttpResponse:
+    """The patient's own questionnaires, each resumable where they left it."""
+    patient = _own_patient(request)
+    drafts = {d.instrument: d for d in Draft.objects.filter(patient=patient)}
+    done = set(
+        patient.assessments.valid().filter(self_reported=True).values_list("instrument", flat=True)
+    )
+    rows = [
+        (INSTRUMENTS[code], code in done, len(drafts[code].answers) if code in drafts else 0)
+        for code in SELF_REPORT
+    ]
+    return render(request, "assessments/questionnaires.html", {"patient": patient, "rows": rows})
+
+
+@login_required
+def questionnaire(request: AuthedRequest, code: str) -> HttpResponse:
+    """One question per screen; each answer is kept, so the patient can stop and come back."""
+    patient = _own_patient(request)
+    if code not in SELF_REPORT:
+        raise Http404
+    instrument = _instrument(code)
+    draft = Draft.objects.filter(patient=patient, instrument=code).first()
+    answered: dict[str, Any] = draft.answers if draft else {}
+    keys = [item.key for item in instrument.items]
+    asked = request.GET.get("q") or next((k for k in keys if k not in answered), None)
+    if asked is None:  # every question answered: score and keep it
+        assessment = services.assessment_record(
+            patient=patient,
+            by=request.user,
+            code=code,
+            answers={"items": [answered.get(k) for k in keys]},
+            administered_on=timezone.localdate(),
+            occasion=Occasion.BASELINE,
+            self_reported=True,
+        )
+        if any(flag in services.ALERTS for flag in assessment.result["flags"]):
+            return render(
+                request,
+                "assessments/crisis.html",
+                {"patient": patient, "crisis_contact": settings.CRISIS_CONTACT},
+            )
+        messages.success(request, _("Thank you. Your answers have been sent to your care team."))
+        return redirect("assessments:questionnaires")
+    if asked not in keys:
+        raise Http404
+    item = instrument.items[keys.index(asked)]
+    current = answered.get(asked)
+    form = QuestionForm(
+        request.POST or None,
+        options=item.options,
+        initial={"answer": None if current is None else str(current)},
+    )
+    if request.method == "POST" and form.is_valid():
+        value = next(o for o in item.options if str(o) == form.cleaned_data["answer"])
+        services.draft_answer(patient=patient, code=code, item=asked, answer=value)
+        following = keys[keys.index(asked) + 1 :]
+        nxt = next((k for k in following if k not in answered), None)
+        target = f"?q={nxt}" if nxt else ""
+        return redirect(f"{request.path}{target}")
+    return render(
+        request,
+        "assessments/question.html",
+        {
+            "patient": patient,
+            "instrument": instrument,
+            "item": item,
+            "form": form,
+            "number": keys.index(asked) + 1,
+            "count": len(keys),
+            "previous": keys[keys.index(asked) - 1] if keys.index(asked) else None,
+        },
+        status=400 if form.errors else 200,
+    )
