@@ -4,16 +4,16 @@ from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from osteorehab.core.forms import DateInput
 
-from .instruments.base import YES_NO, Instrument, parse_cell
+from .instruments.base import YES_NO, Instrument, Item, parse_cell
 from .models import Occasion
 
 NOT_ANSWERED = ("", _("Not answered"))
-YES_NO_LABELS = {"yes": _("Yes"), "no": _("No")}
+YES_NO_LABELS = {"yes": gettext_noop("Yes"), "no": gettext_noop("No")}
 # Fields whose values are names rather than numbers.
 FIELD_CHOICES = {
     "sex": [("female", _("Female")), ("male", _("Male"))],
@@ -23,6 +23,18 @@ FIELD_CHOICES = {
         ("lumbar_spine", _("Lumbar spine")),
     ],
 }
+
+
+def option_choices(item: Item) -> list[tuple[str, str]]:
+    """Each answer with its words where the instrument names them: "2 — More than half the days"."""
+    choices = []
+    for option in item.options:
+        words = item.option_labels.get(option) or YES_NO_LABELS.get(option)
+        label = str(option) if words is None else gettext(words)
+        if words is not None and not isinstance(option, str):
+            label = f"{option} — {label}"
+        choices.append((str(option), label))
+    return choices
 
 
 def has_form(instrument: Instrument) -> bool:
@@ -41,10 +53,7 @@ class AssessmentForm(forms.Form):
         for item in instrument.items:
             self.fields[item.key] = forms.ChoiceField(
                 label=gettext(item.label),
-                choices=[
-                    NOT_ANSWERED,
-                    *((str(o), YES_NO_LABELS.get(o, str(o))) for o in item.options),
-                ],
+                choices=[NOT_ANSWERED, *option_choices(item)],
                 required=False,
                 widget=forms.RadioSelect,
             )
@@ -84,7 +93,6 @@ class QuestionForm(forms.Form):
 
     answer = forms.ChoiceField(widget=forms.RadioSelect, label="")
 
-    def __init__(self, *args: Any, options: tuple[Any, ...], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, item: Item, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = cast(forms.ChoiceField, self.fields["answer"])
-        field.choices = [(str(o), YES_NO_LABELS.get(o, str(o))) for o in options]
+        cast(forms.ChoiceField, self.fields["answer"]).choices = option_choices(item)

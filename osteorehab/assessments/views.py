@@ -72,7 +72,13 @@ def assessment_list(request: AuthedRequest, patient_id: int) -> HttpResponse:
 def assessment_new(request: AuthedRequest, patient_id: int, code: str) -> HttpResponse:
     patient = patient_for(request, patient_id, action=Action.EDIT)
     instrument = _instrument(code)
-    initial = {"administered_on": timezone.localdate(), "occasion": request.GET.get("occasion", "")}
+    # Age and sex come from the record, so a timed test shows the norm for this patient.
+    initial = {
+        "administered_on": timezone.localdate(),
+        "occasion": request.GET.get("occasion", ""),
+        "age": patient.age,
+        "sex": patient.sex if patient.sex in ("female", "male") else "",
+    }
     form = AssessmentForm(request.POST or None, instrument=instrument, initial=initial)
     if request.method == "POST":
         assessment = run_service(
@@ -216,7 +222,7 @@ def questionnaire(request: AuthedRequest, code: str) -> HttpResponse:
     current = answered.get(asked)
     form = QuestionForm(
         request.POST or None,
-        options=item.options,
+        item=item,
         initial={"answer": None if current is None else str(current)},
     )
     if request.method == "POST" and form.is_valid():

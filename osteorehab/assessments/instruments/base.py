@@ -100,6 +100,7 @@ class Item:
     options: tuple[Any, ...]  # the allowed answers, e.g. (0, 1, 2, 3) or ("yes", "no")
     reverse: bool = False  # reverse-keyed: scored as (max + min - answer), or "no" scores 1
     loinc: str = ""
+    option_labels: Mapping[Any, str] = field(default_factory=dict)  # answer -> its words
 
 
 class InputError(ValueError):
@@ -348,7 +349,14 @@ def summed_result(
     )
 
 
-FREQUENCY_0_3 = (0, 1, 2, 3)  # not at all, several days, more than half the days, nearly every day
+FREQUENCY_0_3 = (0, 1, 2, 3)
+# PHQ-9 and GAD-7 response options (clinical-reference 1.1, 1.2)
+FREQUENCY_LABELS = {
+    0: gettext_noop("Not at all"),
+    1: gettext_noop("Several days"),
+    2: gettext_noop("More than half the days"),
+    3: gettext_noop("Nearly every day"),
+}
 
 
 def whole_number(data: Mapping[str, Any], name: str, *, low: int, high: int, unit: str) -> int:

@@ -34,6 +34,12 @@ MANUAL = Source(
 )
 
 CONCERN_1_4 = (1, 2, 3, 4)
+CONCERN_LABELS = {  # clinical-reference 1.9
+    1: gettext_noop("Not at all concerned"),
+    2: gettext_noop("Somewhat concerned"),
+    3: gettext_noop("Fairly concerned"),
+    4: gettext_noop("Very concerned"),
+}
 
 
 def prorated_score(instrument: Instrument, data: Mapping[str, Any]) -> Result:
@@ -91,7 +97,9 @@ FES_I = Instrument(
     source=YARDLEY_2005,
     score=score_fes_i,
     # The reference gives no item content: the form shows the official wording by number.
-    items=tuple(Item(f"q{n}", f"Item {n}", CONCERN_1_4) for n in range(1, 17)),
+    items=tuple(
+        Item(f"q{n}", f"Item {n}", CONCERN_1_4, option_labels=CONCERN_LABELS) for n in range(1, 17)
+    ),
     bandings=(
         Banding(
             "concern",
@@ -118,7 +126,7 @@ SHORT_FES_I = Instrument(
     source=KEMPEN_2008,
     score=score_short_fes_i,
     items=tuple(
-        Item(f"q{n}", label, CONCERN_1_4)
+        Item(f"q{n}", label, CONCERN_1_4, option_labels=CONCERN_LABELS)
         for n, label in enumerate(
             [
                 gettext_noop("Getting dressed"),

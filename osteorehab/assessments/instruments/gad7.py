@@ -11,6 +11,7 @@ from typing import Any
 
 from .base import (
     FREQUENCY_0_3,
+    FREQUENCY_LABELS,
     Band,
     Banding,
     Instrument,
@@ -26,7 +27,7 @@ from .base import (
 SPITZER_2006 = Source("Spitzer et al. 2006, Arch Intern Med 166:1092", "1.2")
 
 ITEMS = tuple(
-    Item(f"q{n}", label, FREQUENCY_0_3)
+    Item(f"q{n}", label, FREQUENCY_0_3, option_labels=FREQUENCY_LABELS)
     for n, label in enumerate(
         [
             gettext_noop("Nervous, anxious or on edge"),

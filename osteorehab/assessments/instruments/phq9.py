@@ -8,6 +8,7 @@ from typing import Any
 
 from .base import (
     FREQUENCY_0_3,
+    FREQUENCY_LABELS,
     Band,
     Banding,
     Instrument,
@@ -26,7 +27,7 @@ KROENKE_2001 = Source("Kroenke, Spitzer & Williams 2001, J Gen Intern Med 16:606
 SPITZER_1999 = Source("Spitzer et al. 1999, JAMA 282:1737 (as coded in CamCOPS phq9.py)", "1.1")
 
 ITEMS = tuple(
-    Item(f"q{n}", label, FREQUENCY_0_3, loinc=loinc)
+    Item(f"q{n}", label, FREQUENCY_0_3, loinc=loinc, option_labels=FREQUENCY_LABELS)
     for n, (label, loinc) in enumerate(
         [
             (gettext_noop("Little interest or pleasure"), "44250-9"),

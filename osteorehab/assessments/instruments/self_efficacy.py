@@ -35,6 +35,15 @@ SCHWARZER_1995 = Source(
 RESNICK_2000 = Source("Resnick & Jenkins 2000, Nurs Res 49:154", "1.7")
 
 
+GSE_LABELS = {  # clinical-reference 1.5
+    1: gettext_noop("Not at all true"),
+    2: gettext_noop("Hardly true"),
+    3: gettext_noop("Moderately true"),
+    4: gettext_noop("Exactly true"),
+}
+SEE_LABELS = {0: gettext_noop("Not confident"), 10: gettext_noop("Very confident")}  # 1.7
+
+
 def mean_scored(instrument: Instrument, data: Mapping[str, Any], reason: str) -> Result:
     """The total is the mean of the answered items (to 2 dp); `sum` is the sum scale, prorated
     under the instrument's missing-item rule. The mean is what is displayed."""
@@ -83,7 +92,9 @@ GSE = Instrument(
     source=SCHWARZER_1995,
     score=score_gse,
     # The reference gives no item content: the form shows the authors' wording by number.
-    items=tuple(Item(f"q{n}", f"Item {n}", (1, 2, 3, 4)) for n in range(1, 11)),
+    items=tuple(
+        Item(f"q{n}", f"Item {n}", (1, 2, 3, 4), option_labels=GSE_LABELS) for n in range(1, 11)
+    ),
     # Authors' rule of thumb: score when no more than 3 of the 10 items are missing (SPSS
     # MEAN.7); the sum scale is then mean x 10, shown to 1 dp as the mean is to 2 dp.
     missing_rule=MissingRule(3, Source("Schwarzer, GSE FAQ (MEAN.7)", "1.5"), decimals=1),
@@ -100,7 +111,7 @@ SEE = Instrument(
     source=RESNICK_2000,
     score=score_see,
     items=tuple(
-        Item(f"q{n}", label, tuple(range(11)))
+        Item(f"q{n}", label, tuple(range(11)), option_labels=SEE_LABELS)
         for n, label in enumerate(
             [
                 gettext_noop("Weather bothering you"),

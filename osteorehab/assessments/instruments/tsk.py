@@ -26,17 +26,20 @@ from .base import (
 VLAEYEN_1995 = Source("Vlaeyen et al. 1995, Pain 62:363", "1.8")
 WOBY_2005 = Source("Woby et al. 2005, Pain 117:137", "1.8")
 
-AGREEMENT_1_4 = (1, 2, 3, 4)  # strongly disagree, disagree, agree, strongly agree
+AGREEMENT_1_4 = (1, 2, 3, 4)
+# The reference names the end points (clinical-reference 1.8).
+AGREEMENT_LABELS = {1: gettext_noop("Strongly disagree"), 4: gettext_noop("Strongly agree")}
 REVERSE = {4, 8, 12, 16}
 TSK11_FROM_TSK17 = (1, 2, 3, 5, 6, 7, 10, 11, 13, 15, 17)  # TSK-17 numbers of the TSK-11 items
 
 # The reference gives no item content: the form shows the published wording by number.
 TSK17_ITEMS = tuple(
-    Item(f"q{n}", f"Item {n}", AGREEMENT_1_4, reverse=n in REVERSE) for n in range(1, 18)
+    Item(f"q{n}", f"Item {n}", AGREEMENT_1_4, reverse=n in REVERSE, option_labels=AGREEMENT_LABELS)
+    for n in range(1, 18)
 )
 # Numbered 1-11 as on the TSK-11 form; the label keeps the TSK-17 number.
 TSK11_ITEMS = tuple(
-    Item(f"q{n}", f"Item {n} (TSK-17 item {m})", AGREEMENT_1_4)
+    Item(f"q{n}", f"Item {n} (TSK-17 item {m})", AGREEMENT_1_4, option_labels=AGREEMENT_LABELS)
     for n, m in enumerate(TSK11_FROM_TSK17, start=1)
 )
 
