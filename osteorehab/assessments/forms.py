@@ -96,6 +96,7 @@ def has_form(instrument: Instrument) -> bool:
 class AssessmentForm(forms.Form):
     administered_on = forms.DateField(label=_("Date"), widget=DateInput())
     occasion = forms.ChoiceField(label=_("Occasion"), choices=Occasion.choices)
+    note = forms.CharField(label=_("Note (for a scan: the device)"), max_length=300, required=False)
 
     def __init__(self, *args: Any, instrument: Instrument, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {"administered_on": timezone.localdate()})

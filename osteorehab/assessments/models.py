@@ -35,6 +35,7 @@ class Assessment(Correctable):
     total = models.FloatField(null=True)
     band = models.CharField(max_length=40, blank=True)
     self_reported = models.BooleanField(_("reported by the patient"), default=False)
+    note = models.CharField(_("note"), max_length=300, blank=True)  # e.g. the DXA device
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -75,6 +75,7 @@ def assessment_record(
     administered_on: date,
     occasion: Occasion = Occasion.OTHER,
     self_reported: bool = False,
+    note: str = "",
 ) -> Assessment:
     instrument = instrument_for(code)
     refuse(
@@ -99,6 +100,7 @@ def assessment_record(
         total=result.total,
         band=result.band or "",
         self_reported=self_reported,
+        note=note,
         recorded_by=by,
     )
     audit_write(

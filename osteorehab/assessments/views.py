@@ -80,7 +80,11 @@ def assessment_new(request: AuthedRequest, patient_id: int, code: str) -> HttpRe
         "sex": patient.sex if patient.sex in ("female", "male") else "",
     }
     form = AssessmentForm(request.POST or None, instrument=instrument, initial=initial)
-    if request.method == "POST":
+    preview = None
+    if request.method == "POST" and "preview" in request.POST:
+        # Check the score (and the norm it is judged by) before saving anything.
+        preview = run_service(form, lambda d: services.score(instrument, form.answers()))
+    elif request.method == "POST":
         assessment = run_service(
             form,
             lambda d: services.assessment_record(
@@ -90,6 +94,7 @@ def assessment_new(request: AuthedRequest, patient_id: int, code: str) -> HttpRe
                 answers=form.answers(),
                 administered_on=d["administered_on"],
                 occasion=Occasion(d["occasion"]),
+                note=d["note"],
             ),
         )
         if assessment:
@@ -100,7 +105,14 @@ def assessment_new(request: AuthedRequest, patient_id: int, code: str) -> HttpRe
     return render(
         request,
         "assessments/new.html",
-        {"form": form, "patient": patient, "instrument": instrument, "title": instrument.name},
+        {
+            "form": form,
+            "patient": patient,
+            "instrument": instrument,
+            "title": instrument.name,
+            "submit": _("Save"),
+            "preview": preview,
+        },
         status=400 if form.errors else 200,
     )
 

@@ -184,3 +184,25 @@ def test_an_urgent_alert_shows_on_the_caseload_and_is_acknowledged(team):
     )
     assert done["Location"] == reverse("alerts:list")
     assert "Urgent alert" not in counsellor.get(reverse("patients:caseload")).content.decode()
+
+
+def test_a_timed_test_can_be_checked_against_the_norm_before_it_is_saved(team):
+    patient = make_patient(team, date_of_birth=date(1954, 1, 1), sex="female")
+    client = client_for(member(team, Role.THERAPIST))
+    url = reverse("assessments:new", args=[patient.pk, "chair_stand_30s"])
+    form = client.get(url).context["form"]
+    assert (form.initial["age"], form.initial["sex"]) == (72, "female")
+    checked = client.post(
+        url,
+        {
+            "administered_on": "2026-11-20",
+            "occasion": "baseline",
+            "stands": "9",
+            "age": "72",
+            "sex": "female",
+            "preview": "1",
+        },
+    )
+    assert checked.context["preview"].figures["norm"] == 10  # women 70-74: below average if < 10
+    assert checked.context["preview"].band == "below_norm"
+    assert not Assessment.objects.exists()
