@@ -12,8 +12,11 @@ from importlib.resources import files
 from typing import Any
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Page, ViewportSize, expect
 
+from osteorehab.assessments.models import Occasion
+from osteorehab.assessments.services import assessment_record, draft_answer
 from osteorehab.patients.demo import DemoProgram
 from osteorehab.patients.models import Patient
 
@@ -120,6 +123,86 @@ def caseload_in_chinese(page: Page, demo: DemoProgram) -> None:
     expect(page.locator("#results tbody tr").first).to_be_visible()
 
 
+def recorded_baseline(demo: DemoProgram) -> Patient:
+    """The demo patient with a baseline TUG and DXA result, so the pages have scores to show."""
+    patient = own_record(demo)
+    dxa = {
+        "site": "femoral_neck",
+        "sex": patient.sex,
+        "age": patient.age,
+        "bmd_g_cm2": 0.558,
+        "fragility_fracture": True,
+        "postmenopausal": True,
+    }
+    baseline: list[tuple[str, str, dict[str, Any]]] = [
+        ("therapist", "tug", {"seconds": 13.5, "age": patient.age}),
+        ("physician", "bone_density", dxa),
+    ]
+    for by, code, answers in baseline:
+        assessment_record(
+            patient=patient,
+            by=demo.staff[by],
+            code=code,
+            answers=answers,
+            administered_on=timezone.localdate(),
+            occasion=Occasion.BASELINE,
+        )
+    return patient
+
+
+PHQ9_ITEM9_POSITIVE = [1, 2, 1, 0, 0, 1, 0, 0, 1]
+
+
+def assessment_list(page: Page, demo: DemoProgram) -> None:
+    page.goto(f"/patients/{recorded_baseline(demo).pk}/assessments/")
+    expect(page.locator("table.list tbody tr")).to_have_count(2)
+
+
+def phq9_form(page: Page, demo: DemoProgram) -> None:
+    page.goto(f"/patients/{own_record(demo).pk}/assessments/new/phq9/?occasion=baseline")
+    expect(page.get_by_role("radio")).to_have_count(9 * 5)  # "Not answered" and 0-3
+
+
+def baseline_profile(page: Page, demo: DemoProgram) -> None:
+    page.goto(f"/patients/{recorded_baseline(demo).pk}/profile/")
+    expect(page.locator("ul.constraints > li").first).to_be_visible()
+
+
+def questionnaires(page: Page, demo: DemoProgram) -> None:
+    draft_answer(patient=own_record(demo), code="phq9", item="q1", answer=1)  # one to continue
+    page.goto("/me/questionnaires/")
+    expect(page.locator("main ul.big-links a").first).to_be_visible()
+
+
+def question(page: Page, demo: DemoProgram) -> None:
+    page.goto("/me/questionnaires/phq9/")
+    expect(page.get_by_role("radio")).to_have_count(4)
+
+
+def crisis(page: Page, demo: DemoProgram) -> None:
+    """Every PHQ-9 answer given but the last screen's: that screen's "Next" ends it."""
+    for number, value in enumerate(PHQ9_ITEM9_POSITIVE, start=1):
+        if number < len(PHQ9_ITEM9_POSITIVE):
+            draft_answer(patient=own_record(demo), code="phq9", item=f"q{number}", answer=value)
+    page.goto("/me/questionnaires/phq9/")
+    page.get_by_role("radio", name="1 — Several days").check()
+    page.get_by_role("button", name="Next").click()
+    expect(page.get_by_role("alert")).to_be_visible()
+
+
+def alerts(page: Page, demo: DemoProgram) -> None:
+    assessment_record(
+        patient=own_record(demo),
+        by=demo.staff["counsellor"],
+        code="phq9",
+        answers={"items": PHQ9_ITEM9_POSITIVE},
+        administered_on=timezone.localdate(),
+        occasion=Occasion.BASELINE,
+    )
+    page.goto("/alerts/")
+    expect(page.locator("ul.alerts > li")).to_have_count(1)
+
+
 @dataclass(frozen=True)
 class Visit:
     login: Callable[[DemoProgram], str] | None
@@ -153,6 +236,13 @@ VISITS = {
     "family": Visit(caregiver, PHONE, family_home),
     "invite": Visit(patient, PHONE, invite_form),
     "caseload-zh": Visit(staff("nurse"), DESKTOP, caseload_in_chinese),
+    "assessments": Visit(staff("therapist"), DESKTOP, assessment_list),
+    "phq9-form": Visit(staff("counsellor"), DESKTOP, phq9_form),
+    "profile": Visit(staff("physician"), DESKTOP, baseline_profile),
+    "questionnaires": Visit(patient, PHONE, questionnaires),
+    "question": Visit(patient, PHONE, question),
+    "crisis": Visit(patient, PHONE, crisis),
+    "alerts": Visit(staff("counsellor"), DESKTOP, alerts),
 }
 
 
