@@ -28,11 +28,14 @@ class AcknowledgeForm(forms.Form):
 def alert_list(request: AuthedRequest) -> HttpResponse:
     """Open alerts of the patients this user cares for, urgent first."""
     require_role(request.user, *CLINICAL_ROLES, Role.LEAD)
-    alerts = list(
-        Alert.objects.open()
+    alerts = [
+        alert
+        for alert in Alert.objects.open()
         .filter(patient__in=visible_patients(request.user))
         .select_related("patient")
-    )
+        # each alert names the roles that must act; a program lead oversees them all
+        if request.user.role in alert.roles or request.user.role_enum is Role.LEAD
+    ]
     note_access({a.patient_id for a in alerts}, view_name="alerts:list", listed=True)
     return render(request, "alerts/list.html", {"alerts": alerts})
 

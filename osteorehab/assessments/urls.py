@@ -18,4 +18,9 @@ urlpatterns = [
     path("patients/<int:patient_id>/profile/", views.profile, name="profile"),
     path("me/questionnaires/", views.questionnaires, name="questionnaires"),
     path("me/questionnaires/<slug:code>/", views.questionnaire, name="questionnaire"),
+    path(
+        "me/questionnaires/done/<int:assessment_id>/",
+        views.questionnaire_done,
+        name="questionnaire-done",
+    ),
 ]

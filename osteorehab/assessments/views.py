@@ -20,7 +20,7 @@ from . import services
 from .domain import BASELINE_BATTERY, FOLLOW_UP_BATTERY, profile_from_results, safety_constraints
 from .forms import AssessmentForm, QuestionForm, has_form
 from .instruments import INSTRUMENTS
-from .instruments.base import Instrument, Result
+from .instruments.base import InputError, Instrument, Result
 from .models import Assessment, Draft, Occasion
 
 # What a patient answers on their own phone: their baseline questionnaires and the bi-weekly
@@ -37,12 +37,26 @@ def _instrument(code: str) -> Instrument:
     return instrument
 
 
-def _latest(patient: Patient) -> dict[str, Assessment]:
-    """The latest valid assessment of each instrument (one query)."""
-    latest: dict[str, Assessment] = {}
+def _baseline(patient: Patient) -> dict[str, Assessment]:
+    """Each instrument's latest baseline assessment, or its latest of any occasion where it had
+    no baseline (one query)."""
+    chosen: dict[str, Assessment] = {}
     for assessment in patient.assessments.valid().order_by("-administered_on", "-id"):
-        latest.setdefault(assessment.instrument, assessment)
-    return latest
+        held = chosen.get(assessment.instrument)
+        if held is None or (
+            held.occasion != Occasion.BASELINE and assessment.occasion == Occasion.BASELINE
+        ):
+            chosen[assessment.instrument] = assessment
+    return chosen
+
+
+def _rescored(assessment: Assessment) -> Result | None:
+    """The result as the scorer gives it now; None if the stored answers no longer pass it
+    (the stored result, as scored then, stays on the assessment's own page)."""
+    try:
+        return INSTRUMENTS[assessment.instrument].score(assessment.answers)
+    except (KeyError, InputError):
+        return None
 
 
 @login_required
@@ -141,20 +155,19 @@ def profile(request: AuthedRequest, patient_id: int) -> HttpResponse:
     """The baseline profile: every latest score with its band and the cut-off it was judged by,
     fall risk, fracture risk, WHO class and the exercise safety constraints, with why."""
     patient = patient_for(request, patient_id, part=Part.PROGRESS)
-    latest = _latest(patient)
+    latest = _baseline(patient)
     # Scores are recomputed from the stored answers: the profile reads what the scorer says now.
-    results: dict[str, Result] = {
-        code: INSTRUMENTS[code].score(a.answers)
-        for code, a in latest.items()
-        if code in INSTRUMENTS
-    }
+    rescored = {code: _rescored(a) for code, a in latest.items()}
+    results = {code: result for code, result in rescored.items() if result is not None}
+    falls = latest.get("falls_risk_wfg")
     fractures = list(patient.fractures.valid())
     facts = profile_from_results(
         results,
         vertebral_fracture=any(f.site == "vertebra" for f in fractures),
         fragility_fractures=len(fractures),
         recent_fracture_weeks=_weeks_since(max((f.occurred_on for f in fractures), default=None)),
-        physician_restricted_impact=None,
+        physician_restricted_impact=None,  # recorded with the plan (#4); unknown until then
+        frail=falls.answers.get("frailty") if falls else None,
     )
     rows = [
         (INSTRUMENTS[code], latest[code], result)
@@ -199,6 +212,41 @@ def questionnaires(request: AuthedRequest) -> HttpResponse:
     return render(request, "assessments/questionnaires.html", {"patient": patient, "rows": rows})
 
 
+def _submit(
+    request: AuthedRequest, patient: Patient, code: str, answered: dict[str, Any]
+) -> HttpResponse:
+    """Score and keep the patient's answers, then show what follows on its own address, so that
+    reloading it neither repeats the questionnaire nor loses the crisis information."""
+    # the first answers to a questionnaire are its baseline; later ones are follow-ups
+    had_baseline = (
+        patient.assessments.valid().filter(instrument=code, occasion=Occasion.BASELINE).exists()
+    )
+    assessment = services.assessment_record(
+        patient=patient,
+        by=request.user,
+        code=code,
+        answers={"items": [answered.get(item.key) for item in INSTRUMENTS[code].items]},
+        administered_on=timezone.localdate(),
+        occasion=Occasion.FOLLOW_UP if had_baseline else Occasion.BASELINE,
+        self_reported=True,
+    )
+    return redirect("assessments:questionnaire-done", assessment_id=assessment.pk)
+
+
+@login_required
+def questionnaire_done(request: AuthedRequest, assessment_id: int) -> HttpResponse:
+    patient = _own_patient(request)
+    assessment = get_object_or_404(patient.assessments.valid(), pk=assessment_id)
+    if any(flag in services.ALERTS for flag in assessment.result["flags"]):
+        return render(
+            request,
+            "assessments/crisis.html",
+            {"patient": patient, "crisis_contact": settings.CRISIS_CONTACT},
+        )
+    messages.success(request, _("Thank you. Your answers have been sent to your care team."))
+    return redirect("assessments:questionnaires")
+
+
 @login_required
 def questionnaire(request: AuthedRequest, code: str) -> HttpResponse:
     """One question per screen; each answer is kept, so the patient can stop and come back."""
@@ -210,24 +258,8 @@ def questionnaire(request: AuthedRequest, code: str) -> HttpResponse:
     answered: dict[str, Any] = draft.answers if draft else {}
     keys = [item.key for item in instrument.items]
     asked = request.GET.get("q") or next((k for k in keys if k not in answered), None)
-    if asked is None:  # every question answered: score and keep it
-        assessment = services.assessment_record(
-            patient=patient,
-            by=request.user,
-            code=code,
-            answers={"items": [answered.get(k) for k in keys]},
-            administered_on=timezone.localdate(),
-            occasion=Occasion.BASELINE,
-            self_reported=True,
-        )
-        if any(flag in services.ALERTS for flag in assessment.result["flags"]):
-            return render(
-                request,
-                "assessments/crisis.html",
-                {"patient": patient, "crisis_contact": settings.CRISIS_CONTACT},
-            )
-        messages.success(request, _("Thank you. Your answers have been sent to your care team."))
-        return redirect("assessments:questionnaires")
+    if asked is None:  # every answer kept (e.g. the last one saved just before a lost signal)
+        return _submit(request, patient, code, answered)
     if asked not in keys:
         raise Http404
     item = instrument.items[keys.index(asked)]
@@ -239,11 +271,14 @@ def questionnaire(request: AuthedRequest, code: str) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         value = next(o for o in item.options if str(o) == form.cleaned_data["answer"])
-        services.draft_answer(patient=patient, code=code, item=asked, answer=value)
+        draft = services.draft_answer(patient=patient, code=code, item=asked, answer=value)
         following = keys[keys.index(asked) + 1 :]
-        nxt = next((k for k in following if k not in answered), None)
-        target = f"?q={nxt}" if nxt else ""
-        return redirect(f"{request.path}{target}")
+        nxt = next((k for k in following if k not in draft.answers), None)
+        if nxt is None and all(k in draft.answers for k in keys):
+            return _submit(request, patient, code, draft.answers)
+        return redirect(
+            f"{request.path}?q={nxt or next(k for k in keys if k not in draft.answers)}"
+        )
     return render(
         request,
         "assessments/question.html",

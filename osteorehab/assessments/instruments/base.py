@@ -174,6 +174,16 @@ class Instrument:
     mcid_source: Source | None = None
     loinc: Mapping[str, str] = field(default_factory=dict)  # "panel", "total", …
     range: tuple[float, float] | None = None  # the total's possible range
+    instructions: str = ""  # what the patient is asked, shown above each question
+    labels: Mapping[str, str] = field(default_factory=dict)  # words for codes that are not bands
+
+    def words(self, code: str) -> str | None:
+        """The label of a band (or other result code) of this instrument, untranslated."""
+        for banding in self.bandings:
+            for band in banding.bands:
+                if band.code == code:
+                    return band.label
+        return self.labels.get(code)
 
 
 def plain(value: float | None) -> float | int | None:

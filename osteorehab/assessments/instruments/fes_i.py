@@ -140,6 +140,8 @@ SHORT_FES_I = Instrument(
             start=1,
         )
     ),
+    # In our own words (clinical-reference 1.9: concern about falling during each activity).
+    instructions=gettext_noop("How concerned are you that you might fall when you do this?"),
     bandings=(
         Banding(
             "concern",

@@ -83,4 +83,8 @@ GAD7 = Instrument(
     mcid_source=Source("Toussaint et al. 2020 (from memory)", "1.2", unverified=True),
     loinc={"panel": "69737-5", "total": "70274-6"},
     range=(0, 21),
+    # The GAD-7's own question (free to reproduce, clinical-reference 1.2 and 8).
+    instructions=gettext_noop(
+        "Over the last 2 weeks, how often have you been bothered by the following problems?"
+    ),
 )

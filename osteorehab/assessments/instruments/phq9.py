@@ -128,4 +128,8 @@ PHQ9 = Instrument(
     mcid_source=Source("Löwe et al. 2004, Med Care 42:1194", "1.1"),
     loinc={"panel": "44249-1", "total": "44261-6", "item9": "44260-8"},
     range=(0, 27),
+    # The PHQ-9's own question (free to reproduce, clinical-reference 1.1 and 8).
+    instructions=gettext_noop(
+        "Over the last 2 weeks, how often have you been bothered by any of the following problems?"
+    ),
 )

@@ -132,4 +132,9 @@ SEE = Instrument(
     missing_rule=None,
     mcid=None,  # none published (clinical-reference 1.7)
     range=(0, 10),
+    # In our own words (clinical-reference 1.7: confidence to exercise 3 times a week, 20 minutes,
+    # despite each barrier).
+    instructions=gettext_noop(
+        "How sure are you that you could still exercise 3 times a week for 20 minutes if:"
+    ),
 )

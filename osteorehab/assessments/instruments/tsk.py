@@ -80,6 +80,7 @@ TSK17 = Instrument(
     mcid=4,  # a reduction of >= 4 points, for both versions (clinical-reference 1.8)
     mcid_source=WOBY_2005,
     range=(17, 68),
+    instructions=gettext_noop("How much do you agree with this statement?"),
 )
 
 TSK11 = Instrument(

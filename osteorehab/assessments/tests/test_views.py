@@ -142,6 +142,8 @@ def test_a_patient_answers_one_question_per_screen_resumes_and_item9_shows_crisi
         client.post(f"{url}?q=q{n}", {"answer": "0"})
     crisis = client.post(f"{url}?q=q9", {"answer": "2"}, follow=True)
     assert "call your local emergency number" in crisis.content.decode()
+    done_url = crisis.redirect_chain[-1][0]
+    assert "call your local emergency number" in client.get(done_url).content.decode()  # reload
     assessment = Assessment.objects.get()
     assert (assessment.total, assessment.self_reported, assessment.recorded_by) == (
         6,
@@ -206,3 +208,15 @@ def test_a_timed_test_can_be_checked_against_the_norm_before_it_is_saved(team):
     assert checked.context["preview"].figures["norm"] == 10  # women 70-74: below average if < 10
     assert checked.context["preview"].band == "below_norm"
     assert not Assessment.objects.exists()
+
+
+def test_the_first_self_report_is_the_baseline_and_later_ones_follow_ups(team):
+    patient = make_patient(team, login=True)
+    client = client_for(login_of(patient))
+    url = reverse("assessments:questionnaire", args=["confidence"])
+    for _ in range(2):
+        client.post(url, {"answer": "6"})
+    assert list(Assessment.objects.order_by("id").values_list("occasion", flat=True)) == [
+        "baseline",
+        "follow_up",
+    ]
