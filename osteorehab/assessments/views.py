@@ -123,7 +123,7 @@ def assessment_new(request: AuthedRequest, patient_id: int, code: str) -> HttpRe
             "form": form,
             "patient": patient,
             "instrument": instrument,
-            "title": instrument.name,
+            "title": _(instrument.name),
             "submit": _("Save"),
             "preview": preview,
         },

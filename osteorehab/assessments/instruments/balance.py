@@ -82,7 +82,7 @@ def score(data: Mapping[str, Any]) -> Result:
 
 FOUR_STAGE = Instrument(
     code="four_stage_balance",
-    name="4-Stage Balance Test",
+    name=gettext_noop("4-Stage Balance Test"),
     version="4-Stage Balance Test (CDC STEADI); scorer 1",
     kind=Kind.MEASUREMENT,
     licence=Licence.FREE,

@@ -133,7 +133,7 @@ def score(data: Mapping[str, Any]) -> Result:
 
 BERG = Instrument(
     code="berg",
-    name="Berg Balance Scale",
+    name=gettext_noop("Berg Balance Scale"),
     version="Berg Balance Scale; scorer 1",
     kind=Kind.QUESTIONNAIRE,  # items rated by the clinician while the patient performs them
     licence=Licence.ASK,

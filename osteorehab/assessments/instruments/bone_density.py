@@ -204,7 +204,7 @@ def score(data: Mapping[str, Any]) -> Result:
 BONE_DENSITY = Instrument(
     code="bone_density",
     labels={"severe_osteoporosis": gettext_noop("severe (established) osteoporosis")},
-    name="Bone density (WHO classification)",
+    name=gettext_noop("Bone density (WHO classification)"),
     version="WHO 1994 TRS 843 with NHANES III references; scorer 1",
     kind=Kind.MEASUREMENT,
     licence=Licence.FREE,

@@ -77,7 +77,7 @@ def score(data: Mapping[str, Any]) -> Result:
 
 CHAIR_STAND = Instrument(
     code="chair_stand_30s",
-    name="30-Second Chair Stand",
+    name=gettext_noop("30-Second Chair Stand"),
     version="30-s chair stand (CDC STEADI); scorer 1",
     kind=Kind.MEASUREMENT,
     licence=Licence.FREE,

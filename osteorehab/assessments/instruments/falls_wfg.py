@@ -164,7 +164,7 @@ def score(data: Mapping[str, Any]) -> Result:
 
 FALLS_RISK_WFG = Instrument(
     code="falls_risk_wfg",
-    name="Fall-risk stratification (World Falls Guidelines 2022)",
+    name=gettext_noop("Fall-risk stratification (World Falls Guidelines 2022)"),
     version="World Falls Guidelines 2022, stratification as in clinical-reference 3.6; scorer 1",
     kind=Kind.CALCULATION,
     licence=Licence.FREE,

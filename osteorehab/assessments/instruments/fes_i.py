@@ -90,7 +90,7 @@ def score_short_fes_i(data: Mapping[str, Any]) -> Result:
 
 FES_I = Instrument(
     code="fes_i",
-    name="Falls Efficacy Scale-International",
+    name=gettext_noop("Falls Efficacy Scale-International"),
     version="FES-I 16-item (Yardley 2005); scorer 1",
     kind=Kind.QUESTIONNAIRE,
     licence=Licence.FREE,
@@ -119,7 +119,7 @@ FES_I = Instrument(
 
 SHORT_FES_I = Instrument(
     code="short_fes_i",
-    name="Short FES-I",
+    name=gettext_noop("Short FES-I"),
     version="Short FES-I 7-item (Kempen 2008); scorer 1",
     kind=Kind.QUESTIONNAIRE,
     licence=Licence.FREE,

@@ -8,7 +8,7 @@ link out to the calculator (the exact licensing terms are LOW confidence in the 
 from collections.abc import Mapping
 from typing import Any
 
-from .base import YES_NO, Instrument, Kind, Licence, Result, Source, number, yes_no
+from .base import YES_NO, Instrument, Kind, Licence, Result, Source, gettext_noop, number, yes_no
 
 KANIS = Source("FRAX, University of Sheffield (Kanis et al.), official web tool", "3.4")
 # The reference's tool page is sheffield.ac.uk/FRAX/tool.aspx; it names frax.shef.ac.uk (and
@@ -42,7 +42,7 @@ def score(data: Mapping[str, Any]) -> Result:
 
 FRAX = Instrument(
     code="frax",
-    name="FRAX (recorded from the official calculator)",
+    name=gettext_noop("FRAX (recorded from the official calculator)"),
     version="FRAX, recorded value; no computation",
     kind=Kind.CALCULATION,
     licence=Licence.LICENSED,

@@ -68,7 +68,7 @@ def score(data: Mapping[str, Any]) -> Result:
 
 GAD7 = Instrument(
     code="gad7",
-    name="GAD-7",
+    name=gettext_noop("GAD-7"),
     version="GAD-7 (Spitzer 2006); scorer 1",
     kind=Kind.QUESTIONNAIRE,
     licence=Licence.FREE,

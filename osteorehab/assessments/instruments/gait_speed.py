@@ -92,7 +92,7 @@ def score(data: Mapping[str, Any]) -> Result:
 
 GAIT_SPEED = Instrument(
     code="gait_speed",
-    name="Gait speed",
+    name=gettext_noop("Gait speed"),
     version="Gait speed (usual pace); scorer 1",
     kind=Kind.MEASUREMENT,
     licence=Licence.FREE,

@@ -30,6 +30,7 @@ from .base import (
     Result,
     Source,
     choice,
+    gettext_noop,
     number,
     one_of,
     round_half_up,
@@ -145,7 +146,7 @@ def score(data: Mapping[str, Any]) -> Result:
 
 GARVAN = Instrument(
     code="garvan",
-    name="Garvan Fracture Risk Calculator (estimate)",
+    name=gettext_noop("Garvan Fracture Risk Calculator (estimate)"),
     version="Garvan (Nguyen 2007/2008), coefficients as in Jerboa; scorer 1",
     kind=Kind.CALCULATION,
     licence=Licence.ASK,

@@ -18,7 +18,17 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .base import InputError, Instrument, Kind, Licence, Result, Source, number, round_half_up
+from .base import (
+    InputError,
+    Instrument,
+    Kind,
+    Licence,
+    Result,
+    Source,
+    gettext_noop,
+    number,
+    round_half_up,
+)
 
 KIRESUK_1968 = Source("Kiresuk & Sherman 1968, Community Ment Health J 4:443", "1.11")
 
@@ -83,7 +93,7 @@ def score(data: Mapping[str, Any]) -> Result:
 
 GAS = Instrument(
     code="gas",
-    name="Goal Attainment Scaling",
+    name=gettext_noop("Goal Attainment Scaling"),
     version="GAS T-score (Kiresuk & Sherman 1968, rho 0.3); scorer 1",
     kind=Kind.CALCULATION,
     licence=Licence.FREE,

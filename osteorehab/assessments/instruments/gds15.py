@@ -100,7 +100,7 @@ def score(data: Mapping[str, Any]) -> Result:
 
 GDS15 = Instrument(
     code="gds15",
-    name="GDS-15",
+    name=gettext_noop("GDS-15"),
     version="GDS short form (Sheikh & Yesavage 1986); scorer 1",
     kind=Kind.QUESTIONNAIRE,
     licence=Licence.FREE,

@@ -56,7 +56,7 @@ def score(data: Mapping[str, Any]) -> Result:
 
 GRIP_STRENGTH = Instrument(
     code="grip_strength",
-    name="Grip strength (EWGSOP2)",
+    name=gettext_noop("Grip strength (EWGSOP2)"),
     version="EWGSOP2 (Cruz-Jentoft 2019) grip cut-offs; scorer 1",
     kind=Kind.MEASUREMENT,
     licence=Licence.FREE,

@@ -61,7 +61,7 @@ def score_hads(data: Mapping[str, Any]) -> Result:
 
 HADS = Instrument(
     code="hads",
-    name="Hospital Anxiety and Depression Scale",
+    name=gettext_noop("Hospital Anxiety and Depression Scale"),
     version="HADS subscale scores (Zigmond & Snaith 1983), entered; scorer 1",
     kind=Kind.QUESTIONNAIRE,
     licence=Licence.LICENSED,
@@ -110,7 +110,7 @@ def score_abc(data: Mapping[str, Any]) -> Result:
 
 ABC = Instrument(
     code="abc",
-    name="Activities-specific Balance Confidence scale",
+    name=gettext_noop("Activities-specific Balance Confidence scale"),
     version="ABC 16-item mean score, entered; scorer 1",
     kind=Kind.QUESTIONNAIRE,
     licence=Licence.LICENSED,
@@ -154,7 +154,7 @@ def score_borg(data: Mapping[str, Any]) -> Result:
 
 BORG = Instrument(
     code="borg",
-    name="Borg RPE 6-20",
+    name=gettext_noop("Borg RPE 6-20"),
     version="Borg RPE 6-20, entered; scorer 1",
     kind=Kind.QUESTIONNAIRE,
     licence=Licence.LICENSED,

@@ -110,7 +110,7 @@ def score(data: Mapping[str, Any]) -> Result:
 
 PHQ9 = Instrument(
     code="phq9",
-    name="PHQ-9",
+    name=gettext_noop("PHQ-9"),
     version="PHQ-9 (Kroenke 2001); scorer 1",
     kind=Kind.QUESTIONNAIRE,
     licence=Licence.FREE,

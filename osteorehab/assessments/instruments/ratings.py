@@ -83,7 +83,7 @@ PAIN_SERLIN = Banding(  # gives no band for 0
 
 PAIN_NRS = rating(
     code="pain_nrs",
-    name="Pain NRS 0-10",
+    name=gettext_noop("Pain NRS 0-10"),
     label=gettext_noop("Pain intensity, 0 no pain to 10 worst imaginable"),
     source=Source("Pain numeric rating scale 0-10 (generic)", "1.13"),
     bandings=(PAIN_BOONSTRA, PAIN_SERLIN),
@@ -101,7 +101,7 @@ TOO_FIT_TO_FRACTURE = Source(
 
 EFFORT = rating(
     code="effort",
-    name="Effort 0-10",
+    name=gettext_noop("Effort 0-10"),
     label=gettext_noop("Effort or fatigue, 0 none to 10 maximal"),
     source=TOO_FIT_TO_FRACTURE,
     bandings=(
@@ -129,7 +129,7 @@ EFFORT = rating(
 
 CONFIDENCE = rating(
     code="confidence",
-    name="Rehabilitation confidence 0-10",
+    name=gettext_noop("Rehabilitation confidence 0-10"),
     label=gettext_noop("Confidence in the rehabilitation programme, 0 none to 10 complete"),
     source=Source("local generic 0-10 rating; no published source", "none"),
 )

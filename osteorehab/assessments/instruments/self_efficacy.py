@@ -85,7 +85,7 @@ def score_see(data: Mapping[str, Any]) -> Result:
 
 GSE = Instrument(
     code="gse",
-    name="General Self-Efficacy Scale",
+    name=gettext_noop("General Self-Efficacy Scale"),
     version="GSE 10-item (Schwarzer & Jerusalem 1995); scorer 1",
     kind=Kind.QUESTIONNAIRE,
     licence=Licence.ASK,
@@ -104,7 +104,7 @@ GSE = Instrument(
 
 SEE = Instrument(
     code="see",
-    name="Self-Efficacy for Exercise",
+    name=gettext_noop("Self-Efficacy for Exercise"),
     version="SEE 9-item (Resnick & Jenkins 2000); scorer 1",
     kind=Kind.QUESTIONNAIRE,
     licence=Licence.FREE,

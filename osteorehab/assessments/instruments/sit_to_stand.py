@@ -112,7 +112,7 @@ def score(data: Mapping[str, Any]) -> Result:
 
 FIVE_TIMES_SIT_TO_STAND = Instrument(
     code="five_times_sit_to_stand",
-    name="Five Times Sit to Stand",
+    name=gettext_noop("Five Times Sit to Stand"),
     version="5xSTS (stop at the fifth stand); scorer 1",
     kind=Kind.MEASUREMENT,
     licence=Licence.FREE,

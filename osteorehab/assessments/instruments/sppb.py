@@ -203,7 +203,7 @@ def score(data: Mapping[str, Any]) -> Result:
 TIME_OR_UNABLE = 's, or "unable"'
 SPPB = Instrument(
     code="sppb",
-    name="Short Physical Performance Battery",
+    name=gettext_noop("Short Physical Performance Battery"),
     version="SPPB (Guralnik 1994, NIA protocol); scorer 1",
     kind=Kind.MEASUREMENT,
     licence=Licence.FREE,

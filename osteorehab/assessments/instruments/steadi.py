@@ -118,7 +118,7 @@ def score_stay_independent(data: Mapping[str, Any]) -> Result:
 
 STAY_INDEPENDENT = Instrument(
     code="stay_independent",
-    name="STEADI Stay Independent brochure",
+    name=gettext_noop("STEADI Stay Independent brochure"),
     version="CDC STEADI Stay Independent (Rubenstein 2011), past-year wording; scorer 1",
     kind=Kind.QUESTIONNAIRE,
     licence=Licence.FREE,
@@ -154,7 +154,7 @@ def score_key_questions(data: Mapping[str, Any]) -> Result:
 
 STEADI_KEY_QUESTIONS = Instrument(
     code="steadi_key_questions",
-    name="STEADI 3 key questions",
+    name=gettext_noop("STEADI 3 key questions"),
     version="CDC STEADI 3 key questions; scorer 1",
     kind=Kind.QUESTIONNAIRE,
     licence=Licence.FREE,

@@ -69,7 +69,7 @@ def score_tsk11(data: Mapping[str, Any]) -> Result:
 # not computable (clinical-reference 0.1.3, 1.8).
 TSK17 = Instrument(
     code="tsk17",
-    name="Tampa Scale for Kinesiophobia (17 items)",
+    name=gettext_noop("Tampa Scale for Kinesiophobia (17 items)"),
     version="TSK-17 (Vlaeyen 1995); scorer 1",
     kind=Kind.QUESTIONNAIRE,
     licence=Licence.ASK,
@@ -85,7 +85,7 @@ TSK17 = Instrument(
 
 TSK11 = Instrument(
     code="tsk11",
-    name="Tampa Scale for Kinesiophobia (11 items)",
+    name=gettext_noop("Tampa Scale for Kinesiophobia (11 items)"),
     version="TSK-11 (Woby 2005); scorer 1",
     kind=Kind.QUESTIONNAIRE,
     licence=Licence.ASK,

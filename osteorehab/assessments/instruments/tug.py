@@ -86,7 +86,7 @@ def score(data: Mapping[str, Any]) -> Result:
 
 TUG = Instrument(
     code="tug",
-    name="Timed Up and Go",
+    name=gettext_noop("Timed Up and Go"),
     version="TUG (CDC STEADI); scorer 1",
     kind=Kind.MEASUREMENT,
     licence=Licence.FREE,

@@ -138,7 +138,7 @@ def two_minute_score(data: Mapping[str, Any]) -> Result:
 
 SIX_MINUTE_WALK = Instrument(
     code="six_minute_walk",
-    name="Six-minute walk test",
+    name=gettext_noop("Six-minute walk test"),
     version="6MWT, Enright & Sherrill 1998 equations; scorer 1",
     kind=Kind.MEASUREMENT,
     licence=Licence.FREE,
@@ -158,7 +158,7 @@ SIX_MINUTE_WALK = Instrument(
 
 TWO_MINUTE_WALK = Instrument(
     code="two_minute_walk",
-    name="Two-minute walk test",
+    name=gettext_noop("Two-minute walk test"),
     version="2MWT, Bohannon 2015 sample means; scorer 1",
     kind=Kind.MEASUREMENT,
     licence=Licence.FREE,

@@ -31,3 +31,10 @@ def code_words(code: str | None, instrument_code: str) -> str:
     instrument = INSTRUMENTS.get(instrument_code)
     words = instrument.words(code) if instrument else None
     return gettext(words) if words else code.replace("_", " ")
+
+
+@register.filter
+def instrument_name(code: str) -> str:
+    """An instrument's name in the user's language, from its code."""
+    instrument = INSTRUMENTS.get(code)
+    return gettext(instrument.name) if instrument else code
