@@ -1,5 +1,8 @@
 from django.urls import path
 
+from osteorehab.accounts.domain import Part
+from osteorehab.patients.views import retract_view
+
 from . import views
 
 app_name = "assessments"
@@ -14,6 +17,11 @@ urlpatterns = [
         "patients/<int:patient_id>/assessments/<int:assessment_id>/",
         views.assessment_detail,
         name="detail",
+    ),
+    path(
+        "patients/<int:patient_id>/assessments/<int:assessment_id>/error/",
+        retract_view("assessments", "assessment_id", Part.PROGRESS),
+        name="retract",
     ),
     path("patients/<int:patient_id>/profile/", views.profile, name="profile"),
     path("me/questionnaires/", views.questionnaires, name="questionnaires"),

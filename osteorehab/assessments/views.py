@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from osteorehab.accounts.access import patient_for, require_role, visible_patients
-from osteorehab.accounts.domain import Action, Part, Role
+from osteorehab.accounts.domain import Action, Part, Role, may
 from osteorehab.accounts.models import ROLE_LABELS
 from osteorehab.core.forms import run_service
 from osteorehab.core.types import AuthedRequest
@@ -142,6 +142,7 @@ def assessment_detail(request: AuthedRequest, patient_id: int, assessment_id: in
             "patient": patient,
             "assessment": assessment,
             "instrument": INSTRUMENTS.get(assessment.instrument),
+            "can_correct": may(request.user.role_enum, Action.EDIT),
         },
     )
 

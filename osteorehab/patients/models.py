@@ -88,6 +88,7 @@ class Correctable(models.Model):
     and disappears from the record while the audit trail keeps it."""
 
     error_reason = models.CharField(_("entered in error because"), max_length=300, blank=True)
+    patient_id: int  # each subclass belongs to one patient
 
     objects = CorrectableQuerySet.as_manager()
 

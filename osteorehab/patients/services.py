@@ -30,6 +30,7 @@ from .models import (
     Caregiver,
     Consent,
     ConsentKind,
+    Correctable,
     Episode,
     EpisodeStatusChange,
     Fracture,
@@ -37,7 +38,7 @@ from .models import (
     Patient,
 )
 
-Entry = TypeVar("Entry", Fracture, Medication)
+Entry = TypeVar("Entry", bound=Correctable)
 
 REFUSAL_MESSAGES = {
     "date_in_future": _("This date is in the future."),
@@ -251,7 +252,8 @@ def medication_stop(*, medication: Medication, by: User, stopped_on: date) -> Me
 
 @transaction.atomic
 def entry_retract(*, entry: Entry, by: User, reason: str) -> Entry:
-    """Mark a fracture or medicine as entered in error; nothing clinical is ever deleted."""
+    """Mark a history entry (a fracture, a medicine, an assessment) as entered in error; nothing
+    clinical is ever deleted."""
     if entry.error_reason:
         raise ValidationError(_("This entry is already marked as entered in error."))
     if not reason.strip():

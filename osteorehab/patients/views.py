@@ -329,12 +329,12 @@ def medication_stop(request: AuthedRequest, patient_id: int, medication_id: int)
     return _form_page(request, form, title=title, patient=patient, submit=_("Save"))
 
 
-def _retract_view(related_name: str, id_name: str):
-    """Mark one of the patient's fractures or medicines as entered in error."""
+def retract_view(related_name: str, id_name: str, part: Part):
+    """A page that marks one of the patient's entries (of `related_name`) entered in error."""
 
     @login_required
     def view(request: AuthedRequest, patient_id: int, **ids: int) -> HttpResponse:
-        patient = patient_for(request, patient_id, action=Action.EDIT, part=Part.MEDICAL)
+        patient = patient_for(request, patient_id, action=Action.EDIT, part=part)
         entry = get_object_or_404(getattr(patient, related_name).valid(), pk=ids[id_name])
         form = RetractForm(request.POST or None)
         if request.method == "POST" and run_service(
@@ -347,8 +347,8 @@ def _retract_view(related_name: str, id_name: str):
     return view
 
 
-fracture_retract = _retract_view("fractures", "fracture_id")
-medication_retract = _retract_view("medications", "medication_id")
+fracture_retract = retract_view("fractures", "fracture_id", Part.MEDICAL)
+medication_retract = retract_view("medications", "medication_id", Part.MEDICAL)
 
 
 @login_required

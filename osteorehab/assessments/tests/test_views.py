@@ -220,3 +220,27 @@ def test_the_first_self_report_is_the_baseline_and_later_ones_follow_ups(team):
         "baseline",
         "follow_up",
     ]
+
+
+def test_a_mistaken_assessment_is_marked_entered_in_error_not_changed(team):
+    patient = make_patient(team)
+    client = client_for(member(team, Role.THERAPIST))
+    client.post(
+        reverse("assessments:new", args=[patient.pk, "tug"]),
+        {"administered_on": "2026-11-20", "occasion": "baseline", "seconds": "31"},
+    )
+    assessment = Assessment.objects.get()
+    retract = reverse("assessments:retract", args=[patient.pk, assessment.pk])
+    assert (
+        retract
+        in client.get(
+            reverse("assessments:detail", args=[patient.pk, assessment.pk])
+        ).content.decode()
+    )
+    assert client.post(retract, {"reason": "Timed the wrong patient"}).status_code == 302
+    assessment.refresh_from_db()
+    assert (assessment.error_reason, assessment.total) == ("Timed the wrong patient", 31)  # kept
+    assert client.get(reverse("assessments:list", args=[patient.pk])).context["assessments"] == []
+    assert client.get(reverse("assessments:profile", args=[patient.pk])).context["rows"] == []
+    caregiver = make_caregiver(make_patient(team, login=True), parts=list(Part))
+    assert client_for(caregiver).get(retract).status_code == 404
