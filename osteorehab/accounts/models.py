@@ -88,10 +88,6 @@ class User(AbstractUser):
     def role_enum(self) -> Role:
         return Role(self.role)
 
-    @property
-    def is_clinical_staff(self) -> bool:
-        return self.role in STAFF_ROLES and self.role != Role.ADMIN
-
 
 class CareTeam(models.Model):
     site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="care_teams")

@@ -3,8 +3,6 @@ from django.core.mail import send_mail
 from django.urls import reverse
 from huey.contrib.djhuey import task
 
-from osteorehab.accounts.models import User
-
 from .models import Alert
 
 
@@ -16,11 +14,7 @@ def notify_alert(alert_id: int) -> None:
     if alert.acknowledged_at:
         return
     recipients = list(
-        User.objects.filter(
-            memberships__care_team_id=alert.patient.care_team_id,
-            role__in=alert.roles,
-            is_active=True,
-        )
+        alert.patient.care_team.members.filter(role__in=alert.roles, is_active=True)
         .exclude(email="")
         .values_list("email", flat=True)
     )

@@ -77,7 +77,7 @@ def assessment_list(request: AuthedRequest, patient_id: int) -> HttpResponse:
             "assessments": assessments,
             "battery": battery,
             "instruments": INSTRUMENTS,
-            "can_record": request.user.role_enum not in (Role.PATIENT, Role.CAREGIVER, Role.LEAD),
+            "can_record": may(request.user.role_enum, Action.EDIT),
         },
     )
 

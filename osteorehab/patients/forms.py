@@ -10,7 +10,7 @@ from osteorehab.accounts.models import PART_LABELS, CareTeam
 from osteorehab.core.forms import DateInput
 
 from .domain import TRANSITIONS, EpisodeStatus
-from .models import Caregiver, Consent, Episode, Fracture, Medication, Patient
+from .models import STATUS_LABELS, Caregiver, Consent, Episode, Fracture, Medication, Patient
 from .services import PATIENT_FIELDS
 
 PART_CHOICES = [(part.value, PART_LABELS[part]) for part in Part]
@@ -99,10 +99,9 @@ class EpisodeMoveForm(forms.Form):
     def __init__(self, *args: Any, episode: Episode, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {"on": timezone.localdate(), "version": episode.version})
         super().__init__(*args, **kwargs)
-        labels = dict(Episode._meta.get_field("status").choices or [])
         onward = TRANSITIONS[EpisodeStatus(episode.status)]
         field = cast(forms.ChoiceField, self.fields["to_status"])
-        field.choices = [(s.value, labels[s.value]) for s in EpisodeStatus if s in onward]
+        field.choices = [(s.value, STATUS_LABELS[s.value]) for s in EpisodeStatus if s in onward]
 
     def clean_to_status(self) -> EpisodeStatus:
         return EpisodeStatus(self.cleaned_data["to_status"])

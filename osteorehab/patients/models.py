@@ -196,6 +196,16 @@ class Consent(models.Model):
         return f"{self.get_kind_display()}: {self.granted}"
 
 
+STATUS_LABELS = {
+    EpisodeStatus.REFERRED.value: _("Referred"),
+    EpisodeStatus.ASSESSMENT.value: _("Assessment"),
+    EpisodeStatus.ACTIVE.value: _("Active"),
+    EpisodeStatus.MAINTENANCE.value: _("Maintenance"),
+    EpisodeStatus.DISCHARGED.value: _("Discharged"),
+    EpisodeStatus.WITHDRAWN.value: _("Withdrawn"),
+}
+
+
 class Episode(models.Model):
     """One stay in the program; a patient may have several over the years, one open at a time."""
 
@@ -203,14 +213,7 @@ class Episode(models.Model):
     status = models.CharField(
         _("status"),
         max_length=20,
-        choices=[
-            (EpisodeStatus.REFERRED.value, _("Referred")),
-            (EpisodeStatus.ASSESSMENT.value, _("Assessment")),
-            (EpisodeStatus.ACTIVE.value, _("Active")),
-            (EpisodeStatus.MAINTENANCE.value, _("Maintenance")),
-            (EpisodeStatus.DISCHARGED.value, _("Discharged")),
-            (EpisodeStatus.WITHDRAWN.value, _("Withdrawn")),
-        ],
+        choices=list(STATUS_LABELS.items()),
         default=EpisodeStatus.REFERRED.value,
     )
     referred_on = models.DateField(_("referred on"))

@@ -45,7 +45,7 @@ from .forms import (
     RetractForm,
     ShareForm,
 )
-from .models import Caregiver, Episode, EpisodeStatusChange, Patient
+from .models import STATUS_LABELS, Caregiver, Episode, EpisodeStatusChange, Patient
 
 CASELOAD_ROLES = (*CLINICAL_ROLES, Role.LEAD)
 PAGE_SIZE = 25
@@ -106,7 +106,7 @@ def caseload(request: AuthedRequest) -> HttpResponse:
         "status": status,
         "team": team,
         "sort": sort,
-        "statuses": Episode._meta.get_field("status").choices,
+        "statuses": STATUS_LABELS.items(),
         "teams": _care_teams_for(request.user),
         "can_register": request.user.role_enum in CLINICAL_ROLES,
     }
@@ -138,9 +138,7 @@ def record(request: AuthedRequest, patient_id: int) -> HttpResponse:
         )
         context["episodes"] = episodes
         context["has_open_episode"] = any(episode.is_open for episode in episodes)
-        context["team_members"] = User.objects.filter(
-            memberships__care_team_id=patient.care_team_id
-        ).order_by("role", "full_name")
+        context["team_members"] = patient.care_team.members.order_by("role", "full_name")
         context["care_team"] = patient.care_team
     if Part.MEDICAL in parts:
         context["fractures"] = patient.fractures.valid()
@@ -505,7 +503,7 @@ def me(request: AuthedRequest) -> HttpResponse:
         raise Http404
     note_access([patient.pk], view_name="patients:me")
     episode = patient.episodes.first()
-    team = User.objects.filter(memberships__care_team_id=patient.care_team_id).order_by("role")
+    team = patient.care_team.members.order_by("role", "full_name")
     return render(
         request, "patients/me.html", {"patient": patient, "episode": episode, "team": team}
     )

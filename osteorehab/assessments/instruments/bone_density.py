@@ -39,7 +39,6 @@ from .base import (
 
 WHO_1994 = Source("WHO 1994, Technical Report Series 843", "3.1")
 ISCD_2005 = Source("ISCD official positions 2005, J Clin Densitom", "3.1")
-ISCD_2013 = Source("ISCD official positions 2013, J Clin Densitom", "3.2")
 
 
 @dataclass(frozen=True)

@@ -102,8 +102,8 @@ def six_minute_score(data: Mapping[str, Any]) -> Result:
     ]
     if from_bmi > 0:
         reasons.append(
-            f"BMI {figures['bmi']:g}: {from_bmi} m by the BMI-based equation (unverified) "
-            "[clinical-reference 2.8]"
+            f"BMI {figures['bmi']:g}: {from_bmi} m by {BMI_SOURCE.citation} (unverified) "
+            f"[clinical-reference {BMI_SOURCE.section}]"
         )
     return measured_result(
         SIX_MINUTE_WALK,

@@ -2,7 +2,7 @@ from django import template
 
 from osteorehab.accounts.domain import Part
 from osteorehab.accounts.models import PART_LABELS
-from osteorehab.patients.models import Episode
+from osteorehab.patients.models import STATUS_LABELS
 
 register = template.Library()
 
@@ -10,7 +10,7 @@ register = template.Library()
 @register.filter
 def episode_status(status: str | None) -> str:
     """The translated label of an episode status code."""
-    return str(dict(Episode._meta.get_field("status").choices or []).get(status, "—"))
+    return str(STATUS_LABELS.get(status or "", "—"))
 
 
 @register.filter
