@@ -17,10 +17,21 @@ profile for the record but set no constraint.
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from osteorehab.assessments.instruments.base import Result, Source, gettext_noop, round_half_up
+from osteorehab.assessments.instruments.base import (
+    Reason,
+    Result,
+    Source,
+    gettext_noop,
+    round_half_up,
+)
+from osteorehab.assessments.instruments.bone_density import BONE_DENSITY
+from osteorehab.assessments.instruments.falls_wfg import TIERS
 
 WHO_CLASSES = ("normal", "osteopenia", "osteoporosis", "severe_osteoporosis")  # as bone_density
 FALL_RISKS = ("low", "intermediate", "high")  # as falls_risk_wfg
+# The most impact the physician allows, from none to high: the impact levels of Strong, Steady
+# and Straight (4.2; brisk walking is the ceiling after vertebral or multiple fractures).
+IMPACT_LEVELS = ("none", "low", "moderate", "high")
 OSTEOPOROSIS = frozenset({"osteoporosis", "severe_osteoporosis"})  # T <= -2.5 (3.1)
 LOW_BONE_MASS = frozenset({"osteopenia", *OSTEOPOROSIS})  # T < -1.0 (3.1)
 AT_RISK_OF_FALLS = frozenset({"intermediate", "high"})  # the WFG tiers above "low" (3.6)
@@ -39,7 +50,7 @@ class Profile:
     recent_fracture_weeks: int | None = None  # weeks since the most recent fracture
     fall_risk: str | None = None
     pain_nrs: float | None = None
-    physician_restricted_impact: bool | None = None
+    physician_impact: str | None = None  # the most impact the physician allows
     frail: bool | None = None
 
     def __post_init__(self) -> None:
@@ -48,6 +59,8 @@ class Profile:
             raise ValueError(f"who_class must be one of {', '.join(WHO_CLASSES)}")
         if self.fall_risk is not None and self.fall_risk not in FALL_RISKS:
             raise ValueError(f"fall_risk must be one of {', '.join(FALL_RISKS)}")
+        if self.physician_impact is not None and self.physician_impact not in IMPACT_LEVELS:
+            raise ValueError(f"physician_impact must be one of {', '.join(IMPACT_LEVELS)}")
         for name in ("fragility_fractures", "recent_fracture_weeks"):
             value = getattr(self, name)
             if value is not None and value < 0:
@@ -62,7 +75,7 @@ def profile_from_results(
     vertebral_fracture: bool | None,
     fragility_fractures: int | None,
     recent_fracture_weeks: int | None,
-    physician_restricted_impact: bool | None,
+    physician_impact: str | None,
     frail: bool | None = None,
 ) -> Profile:
     """The profile from the latest Result of each instrument, keyed by instrument code, and the
@@ -83,7 +96,7 @@ def profile_from_results(
         recent_fracture_weeks=recent_fracture_weeks,
         fall_risk=falls.band if falls else None,
         pain_nrs=pain.total if pain else None,
-        physician_restricted_impact=physician_restricted_impact,
+        physician_impact=physician_impact,
         frail=frail,
     )
 
@@ -94,7 +107,7 @@ class Constraint:
 
     code: str
     label: str
-    reason: str
+    reason: Reason
     source: Source
 
 
@@ -120,77 +133,106 @@ NO_DXA = Source(
     "local conservative default: no WHO 1994 (TRS 843) class to check exercise against", "3.1"
 )
 
-UNKNOWN = "unknown, treated as present until recorded"
+
+IMPACT_WORDS = {
+    "none": gettext_noop("No impact"),
+    "low": gettext_noop("Low impact: no more than brisk walking"),
+    "moderate": gettext_noop("Moderate impact: stamps, hops, jumps, jogging"),
+    "high": gettext_noop("High impact"),
+}
 
 
-def _physician(p: Profile) -> list[str]:
-    if p.physician_restricted_impact is None:
-        return ["the physician's decision on impact is not recorded: no impact until it is"]
-    return ["the physician restricted impact"] if p.physician_restricted_impact else []
+def _physician(p: Profile) -> list[Reason]:
+    if p.physician_impact is None:
+        return [Reason("the physician's decision on impact is not recorded: no impact until it is")]
+    if p.physician_impact == "high":
+        return []
+    return [Reason("the physician allows: {level}", level=IMPACT_WORDS[p.physician_impact])]
 
 
-def _no_who_class(p: Profile) -> list[str]:
+def _no_who_class(p: Profile) -> list[Reason]:
     if p.who_class is not None:
         return []
-    facts = ["no WHO bone-density class (no DXA result entered)"]
+    facts = [Reason("no WHO bone-density class (no DXA result entered)")]
     if p.lowest_t_score is not None:
         facts.append(
-            f"a T-score of {p.lowest_t_score:g} without a WHO class (the WHO classification "
-            "applies to postmenopausal women and men >= 50, clinical-reference 3.1)"
+            Reason(
+                "a T-score of {t:g} without a WHO class (the WHO classification applies to "
+                "postmenopausal women and men >= 50, clinical-reference 3.1)",
+                t=p.lowest_t_score,
+            )
         )
     return facts
 
 
-def _vertebral(p: Profile) -> list[str]:
+def _vertebral(p: Profile) -> list[Reason]:
     if p.vertebral_fracture is None:
-        return [f"vertebral fracture {UNKNOWN}"]
-    return ["vertebral fracture"] if p.vertebral_fracture else []
+        return [Reason("vertebral fracture unknown, treated as present until recorded")]
+    return [Reason("vertebral fracture")] if p.vertebral_fracture else []
 
 
-def _multiple_fractures(p: Profile) -> list[str]:
+def _multiple_fractures(p: Profile) -> list[Reason]:
     if p.fragility_fractures is None:
-        return ["number of low-trauma fractures unknown, treated as multiple until recorded"]
-    if p.fragility_fractures >= MULTIPLE_FRACTURES:
-        return [f"{p.fragility_fractures} low-trauma fractures (multiple: >= {MULTIPLE_FRACTURES})"]
-    return []
-
-
-def _osteoporosis(p: Profile) -> list[str]:
-    if p.who_class is None:
-        return ["WHO class unknown, treated as osteoporosis until a DXA result is entered"]
-    return [f"WHO class {p.who_class}"] if p.who_class in OSTEOPOROSIS else []
-
-
-def _low_bone_mass(p: Profile) -> list[str]:
-    facts = []
-    if p.who_class is None:
-        facts.append("WHO class unknown, treated as low bone mass until a DXA result is entered")
-    elif p.who_class in LOW_BONE_MASS:
-        facts.append(f"WHO class {p.who_class}")
-    # Rounded to 1 dp before it is compared, like every T-score (clinical-reference 0.1.2).
-    if p.lowest_t_score is not None and round_half_up(p.lowest_t_score, 1) < LIFTMOR_BELOW_T:
-        facts.append(f"lowest T-score {round_half_up(p.lowest_t_score, 1):g} (< -1.0)")
-    return facts
-
-
-def _falls(p: Profile) -> list[str]:
-    if p.fall_risk is None:
-        return ["fall risk not assessed, treated as at risk until assessed"]
-    if p.fall_risk in AT_RISK_OF_FALLS:
         return [
-            f"{p.fall_risk} fall risk (World Falls Guidelines tiers, unverified "
-            "operationalisation, clinical-reference 3.6)"
+            Reason("number of low-trauma fractures unknown, treated as multiple until recorded")
+        ]
+    if p.fragility_fractures >= MULTIPLE_FRACTURES:
+        return [
+            Reason(
+                "{count} low-trauma fractures (multiple: >= {multiple})",
+                count=p.fragility_fractures,
+                multiple=MULTIPLE_FRACTURES,
+            )
         ]
     return []
 
 
-def _frail(p: Profile) -> list[str]:
+def _who_class(p: Profile) -> Reason:
+    code = p.who_class or ""
+    return Reason("WHO class {who_class}", who_class=BONE_DENSITY.words(code) or code)
+
+
+def _osteoporosis(p: Profile) -> list[Reason]:
+    if p.who_class is None:
+        return [Reason("WHO class unknown, treated as osteoporosis until a DXA result is entered")]
+    return [_who_class(p)] if p.who_class in OSTEOPOROSIS else []
+
+
+def _low_bone_mass(p: Profile) -> list[Reason]:
+    facts = []
+    if p.who_class is None:
+        facts.append(
+            Reason("WHO class unknown, treated as low bone mass until a DXA result is entered")
+        )
+    elif p.who_class in LOW_BONE_MASS:
+        facts.append(_who_class(p))
+    # Rounded to 1 dp before it is compared, like every T-score (clinical-reference 0.1.2).
+    if p.lowest_t_score is not None and round_half_up(p.lowest_t_score, 1) < LIFTMOR_BELOW_T:
+        facts.append(Reason("lowest T-score {t:g} (< -1.0)", t=round_half_up(p.lowest_t_score, 1)))
+    return facts
+
+
+def _falls(p: Profile) -> list[Reason]:
+    if p.fall_risk is None:
+        return [Reason("fall risk not assessed, treated as at risk until assessed")]
+    if p.fall_risk in AT_RISK_OF_FALLS:
+        return [
+            Reason(
+                "{risk} (World Falls Guidelines tiers, unverified operationalisation, "
+                "clinical-reference 3.6)",
+                risk=TIERS[p.fall_risk],
+            )
+        ]
+    return []
+
+
+def _frail(p: Profile) -> list[Reason]:
     if p.frail is None:
-        return [f"frailty {UNKNOWN}"]
-    return ["frail"] if p.frail else []
+        return [Reason("frailty unknown, treated as present until recorded")]
+    return [Reason("frail")] if p.frail else []
 
 
-def _any(*triggers: Callable[[Profile], list[str]]) -> Callable[[Profile], list[str]]:
+def _any(*triggers: Callable[[Profile], list[Reason]]) -> Callable[[Profile], list[Reason]]:
     return lambda p: [fact for trigger in triggers for fact in trigger(p)]
 
 
@@ -199,15 +241,15 @@ class Rule:
     code: str
     label: str
     source: Source
-    triggers: Callable[[Profile], list[str]]  # the facts that call for it; empty: not needed
+    triggers: Callable[[Profile], list[Reason]]  # the facts that call for it; empty: not needed
 
 
 # In the order they are shown: the limits on impact first, then on load, then the rest.
 RULES = (
     Rule(
         # A clinical order from the care team's physician, not a rule of the reference.
-        "no_impact",
-        gettext_noop("No impact exercise"),
+        "physician_impact_limit",
+        gettext_noop("Impact exercise only as far as the physician allows"),
         PHYSICIAN_ORDER,
         _physician,
     ),
@@ -294,7 +336,7 @@ def safety_constraints(profile: Profile) -> tuple[Constraint, ...]:
     for rule in RULES:
         facts = rule.triggers(profile)
         if facts:
-            constraints.append(Constraint(rule.code, rule.label, "; ".join(facts), rule.source))
+            constraints.append(Constraint(rule.code, rule.label, Reason.joined(facts), rule.source))
     return tuple(constraints)
 
 

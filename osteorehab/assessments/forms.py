@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from osteorehab.core.forms import DateInput
 
 from .instruments.base import YES_NO, Instrument, Item, parse_cell
-from .models import Occasion
+from .models import ImpactDecision, Occasion
 
 NOT_ANSWERED = ("", _("Not answered"))
 YES_NO_LABELS = {"yes": gettext_noop("Yes"), "no": gettext_noop("No")}
@@ -148,3 +148,13 @@ class QuestionForm(forms.Form):
     def __init__(self, *args: Any, item: Item, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["answer"]).choices = option_choices(item)
+
+
+class ImpactDecisionForm(forms.ModelForm):
+    class Meta:
+        model = ImpactDecision
+        fields = ["level", "reason", "decided_on"]
+        widgets = {"level": forms.RadioSelect, "decided_on": DateInput()}
+        help_texts = {
+            "reason": _("What the decision rests on, e.g. the fracture history or a scan result."),
+        }

@@ -3,6 +3,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from osteorehab.assessments.domain import IMPACT_LEVELS, IMPACT_WORDS
 from osteorehab.patients.models import Correctable
 
 
@@ -69,3 +70,32 @@ class Draft(models.Model):
 
     def __str__(self) -> str:
         return f"{self.instrument} draft"
+
+
+class ImpactDecision(models.Model):
+    """The physician's decision on how much impact exercise the patient may do. Never edited: a
+    new decision supersedes the last, and the history is kept."""
+
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.CASCADE, related_name="impact_decisions"
+    )
+    level = models.CharField(
+        _("most impact allowed"),
+        max_length=20,
+        # the Strong, Steady and Straight levels (clinical-reference 4.2), as the rules read them
+        choices=[(level, _(IMPACT_WORDS[level])) for level in IMPACT_LEVELS],
+    )
+    reason = models.CharField(_("reason"), max_length=300)
+    decided_on = models.DateField(_("date"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("impact decision")
+        verbose_name_plural = _("impact decisions")
+        ordering = ["-decided_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.level} {self.decided_on}"

@@ -20,7 +20,7 @@ from osteorehab.patients.services import refuse
 
 from .instruments import INSTRUMENTS
 from .instruments.base import SCORER_VERSION, InputError, Instrument, Result
-from .models import Assessment, Draft, Occasion
+from .models import Assessment, Draft, ImpactDecision, Occasion
 
 # PHQ-9 item 9 above 0 needs an immediate clinical risk assessment whatever the total, and an
 # unanswered item 9 leaves safety unknown (clinical-reference 1.1): the counsellor and the
@@ -95,7 +95,7 @@ def assessment_record(
         occasion=occasion,
         administered_on=administered_on,
         answers=answers,
-        result=result.as_dict(),
+        result=result.stored(),
         valid=result.valid,
         total=result.total,
         band=result.band or "",
@@ -122,6 +122,34 @@ def assessment_record(
             )
     Draft.objects.filter(patient=patient, instrument=code).delete()
     return assessment
+
+
+@transaction.atomic
+def impact_decide(
+    *, patient: Patient, by: User, level: str, reason: str, decided_on: date
+) -> ImpactDecision:
+    """The physician's decision on impact exercise; it supersedes the last one (kept)."""
+    if by.role != Role.PHYSICIAN:
+        raise ValidationError(_("Only the physician decides on impact exercise."))
+    refuse(
+        event_date_refusal(
+            decided_on,
+            date_of_birth=patient.date_of_birth,
+            today=timezone.localdate(),
+            field="decided_on",
+        )
+    )
+    decision = ImpactDecision.objects.create(
+        patient=patient, level=level, reason=reason, decided_on=decided_on, decided_by=by
+    )
+    audit_write(
+        by=by,
+        obj=decision,
+        patient_id=patient.pk,
+        created=True,
+        changes={"level": level, "reason": reason, "decided_on": decided_on.isoformat()},
+    )
+    return decision
 
 
 def draft_answer(*, patient: Patient, code: str, item: str, answer: Any) -> Draft:

@@ -24,6 +24,7 @@ urlpatterns = [
         name="retract",
     ),
     path("patients/<int:patient_id>/profile/", views.profile, name="profile"),
+    path("patients/<int:patient_id>/profile/impact/", views.impact_decision, name="impact"),
     path("me/questionnaires/", views.questionnaires, name="questionnaires"),
     path("me/questionnaires/<slug:code>/", views.questionnaire, name="questionnaire"),
     path(

@@ -18,7 +18,7 @@ from osteorehab.patients.models import Patient
 
 from . import services
 from .domain import BASELINE_BATTERY, FOLLOW_UP_BATTERY, profile_from_results, safety_constraints
-from .forms import AssessmentForm, QuestionForm, has_form
+from .forms import AssessmentForm, ImpactDecisionForm, QuestionForm, has_form
 from .instruments import INSTRUMENTS
 from .instruments.base import InputError, Instrument, Result
 from .models import Assessment, Draft, Occasion
@@ -48,6 +48,28 @@ def _baseline(patient: Patient) -> dict[str, Assessment]:
         ):
             chosen[assessment.instrument] = assessment
     return chosen
+
+
+# Fields one instrument takes from another's latest result, so that a measurement is not typed
+# twice: the fall-risk stratification reads the therapist's gait speed and TUG (3.6).
+CARRIED = {"falls_risk_wfg": {"gait_speed_m_s": "gait_speed", "tug_seconds": "tug"}}
+
+
+def _carried(patient: Patient, code: str) -> tuple[dict[str, str], list[Assessment]]:
+    """The initial values carried into the form for `code`, and the assessments they came from."""
+    values: dict[str, str] = {}
+    sources: list[Assessment] = []
+    for field, source in CARRIED.get(code, {}).items():
+        latest = (
+            patient.assessments.valid()
+            .filter(instrument=source, valid=True)
+            .order_by("-administered_on", "-id")
+            .first()
+        )
+        if latest is not None and latest.total is not None:
+            values[field] = f"{latest.total:g}"
+            sources.append(latest)
+    return values, sources
 
 
 def _rescored(assessment: Assessment) -> Result | None:
@@ -87,11 +109,13 @@ def assessment_new(request: AuthedRequest, patient_id: int, code: str) -> HttpRe
     patient = patient_for(request, patient_id, action=Action.EDIT)
     instrument = _instrument(code)
     # Age and sex come from the record, so a timed test shows the norm for this patient.
+    carried, carried_from = _carried(patient, code)
     initial = {
         "administered_on": timezone.localdate(),
         "occasion": request.GET.get("occasion", ""),
         "age": patient.age,
         "sex": patient.sex if patient.sex in ("female", "male") else "",
+        **carried,
     }
     form = AssessmentForm(request.POST or None, instrument=instrument, initial=initial)
     preview = None
@@ -126,6 +150,7 @@ def assessment_new(request: AuthedRequest, patient_id: int, code: str) -> HttpRe
             "title": _(instrument.name),
             "submit": _("Save"),
             "preview": preview,
+            "carried_from": carried_from,
         },
         status=400 if form.errors else 200,
     )
@@ -161,13 +186,14 @@ def profile(request: AuthedRequest, patient_id: int) -> HttpResponse:
     rescored = {code: _rescored(a) for code, a in latest.items()}
     results = {code: result for code, result in rescored.items() if result is not None}
     falls = latest.get("falls_risk_wfg")
+    impact = patient.impact_decisions.select_related("decided_by").first()
     fractures = list(patient.fractures.valid())
     facts = profile_from_results(
         results,
         vertebral_fracture=any(f.site == "vertebra" for f in fractures),
         fragility_fractures=len(fractures),
         recent_fracture_weeks=_weeks_since(max((f.occurred_on for f in fractures), default=None)),
-        physician_restricted_impact=None,  # recorded with the plan (#4); unknown until then
+        physician_impact=impact.level if impact else None,
         frail=falls.answers.get("frailty") if falls else None,
     )
     rows = [
@@ -186,7 +212,44 @@ def profile(request: AuthedRequest, patient_id: int) -> HttpResponse:
             "falls": results.get("falls_risk_wfg"),
             "fracture": results.get("garvan"),
             "frax": results.get("frax"),
+            "impact": impact,
+            "can_decide_impact": request.user.role == Role.PHYSICIAN,
         },
+    )
+
+
+@login_required
+def impact_decision(request: AuthedRequest, patient_id: int) -> HttpResponse:
+    """The physician decides how much impact exercise the patient may do; earlier decisions
+    stay listed beneath."""
+    patient = patient_for(request, patient_id, action=Action.EDIT)
+    require_role(request.user, Role.PHYSICIAN)
+    form = ImpactDecisionForm(request.POST or None, initial={"decided_on": timezone.localdate()})
+    if request.method == "POST":
+        decision = run_service(
+            form,
+            lambda d: services.impact_decide(
+                patient=patient,
+                by=request.user,
+                level=d["level"],
+                reason=d["reason"],
+                decided_on=d["decided_on"],
+            ),
+        )
+        if decision:
+            messages.success(request, _("Decision recorded."))
+            return redirect("assessments:profile", patient_id=patient.pk)
+    return render(
+        request,
+        "assessments/impact.html",
+        {
+            "form": form,
+            "patient": patient,
+            "title": _("Impact exercise: the physician's decision"),
+            "submit": _("Record the decision"),
+            "decisions": patient.impact_decisions.select_related("decided_by"),
+        },
+        status=400 if form.errors else 200,
     )
 
 

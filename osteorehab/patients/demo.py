@@ -15,6 +15,7 @@ from django.db import transaction
 
 from osteorehab.accounts.domain import CLINICAL_ROLES, Part, Role
 from osteorehab.accounts.models import CareTeam, CareTeamMember, Organisation, Site, User
+from osteorehab.assessments.demo import demo_assessments
 
 from .domain import EpisodeStatus
 from .models import (
@@ -244,6 +245,7 @@ def build_demo(*, patients: int = 12, seed: int = 2026, today: date) -> DemoProg
         password=password,
     )
     Patient.objects.filter(pk=demo_patient.pk).update(user=patient_user)
+    demo_patient.user = patient_user
     caregiver_user = User.objects.create(
         username="caregiver",
         full_name="Wang Lei",
@@ -272,5 +274,16 @@ def build_demo(*, patients: int = 12, seed: int = 2026, today: date) -> DemoProg
         shared_parts=[Part.PROGRAM.value, Part.PLAN.value, Part.PROGRESS.value],
         invited_by=patient_user,
         accepted_at=demo_patient.created_at,
+    )
+    # Each patient's own care team records their assessments, role by role.
+    by_role = {(m.care_team.pk, Role(m.user.role).value): m.user for m in members}
+    sites: dict[int, list[str]] = {}
+    for fracture in fractures:
+        sites.setdefault(fracture.patient.pk, []).append(fracture.site)
+    demo_assessments(
+        [(rows[index], steps, sites.get(rows[index].pk, [])) for index, steps in history],
+        lambda patient, role: by_role[(patient.care_team_id, role)],
+        today=today,
+        rng=rng,
     )
     return DemoProgram(organisation, staff, len(rows), "patient", "caregiver")

@@ -16,6 +16,7 @@ from .base import (
     Instrument,
     Kind,
     Licence,
+    Reason,
     Result,
     Source,
     gettext_noop,
@@ -67,9 +68,17 @@ def score(data: Mapping[str, Any]) -> Result:
     stances = sum(seconds == HOLD_S for seconds in held)
     tandem = held[TANDEM - 1]
     if tandem is None:
-        reason = f"tandem stance not attempted: stage {stances + 1} was not held {HOLD_S} s"
+        reason = Reason(
+            "tandem stance not attempted: stage {stage} was not held {hold} s",
+            stage=stances + 1,
+            hold=HOLD_S,
+        )
     else:
-        reason = f"tandem stance held {tandem:g} s; the STEADI rule needs {HOLD_S} s"
+        reason = Reason(
+            "tandem stance held {held:g} s; the STEADI rule needs {hold} s",
+            held=tandem,
+            hold=HOLD_S,
+        )
     return measured_result(
         FOUR_STAGE,
         stances,

@@ -25,6 +25,72 @@ def gettext_noop(text: str) -> str:
     return text
 
 
+class Reason(str):
+    """A sentence the clinician reads (each judgement, its cut-off and source). It is the English
+    text itself, so it prints and compares as a string; it also keeps its template and values,
+    so the web shows it in the user's language. The template is extracted for the catalogue
+    like gettext_noop (makemessages is run with --keyword=Reason)."""
+
+    template: str
+    params: Mapping[str, Any]
+
+    def __new__(cls, template: str, **params: Any) -> "Reason":
+        self = super().__new__(cls, _render(template, params, str))
+        self.template = template
+        self.params = params
+        return self
+
+    def translated(self, gettext: Callable[[str], str]) -> str:
+        """The sentence in the language `gettext` translates into: the template and every
+        word-valued parameter (a band label, a nested reason) translated, numbers as they are."""
+        return _render(gettext(self.template), self.params, gettext)
+
+    def stored(self) -> list[Any]:
+        """As kept in a stored result: [template, values], nested reasons likewise."""
+        return [self.template, {name: _stored(value) for name, value in self.params.items()}]
+
+    @classmethod
+    def joined(cls, parts: Sequence["Reason"]) -> "Reason":
+        """Several reasons read as one, separated by semicolons."""
+        return cls("{parts}", parts=tuple(parts))
+
+    @classmethod
+    def from_stored(cls, stored: list[Any]) -> "Reason":
+        template, params = stored
+        return cls(template, **{name: _loaded(value) for name, value in params.items()})
+
+
+def _render(template: str, params: Mapping[str, Any], gettext: Callable[[str], str]) -> str:
+    return template.format(**{name: _words(value, gettext) for name, value in params.items()})
+
+
+def _words(value: Any, gettext: Callable[[str], str]) -> Any:
+    """A parameter as shown: words translated (a list of them joined), numbers untouched."""
+    if isinstance(value, Reason):
+        return value.translated(gettext)
+    if isinstance(value, str):
+        return gettext(value) if value else value
+    if isinstance(value, tuple | list):
+        return "; ".join(str(_words(part, gettext)) for part in value)
+    return value
+
+
+def _stored(value: Any) -> Any:
+    if isinstance(value, Reason):
+        return {"reason": value.stored()}
+    if isinstance(value, tuple | list):
+        return [_stored(part) for part in value]
+    return value
+
+
+def _loaded(value: Any) -> Any:
+    if isinstance(value, dict):
+        return Reason.from_stored(value["reason"])
+    if isinstance(value, list):
+        return tuple(_loaded(part) for part in value)
+    return value
+
+
 class Licence(StrEnum):
     FREE = "free"  # may ship items and logic (clinical-reference 8)
     ASK = "ask"  # free to use but permission/confirmation advised before selling
@@ -66,6 +132,7 @@ class Band:
         )
 
     def describe(self) -> str:
+        """The band's limits, e.g. ">= 10 and <= 14"."""
         parts = []
         if self.min is not None:
             parts.append(f">= {self.min:g}")
@@ -75,7 +142,9 @@ class Band:
             parts.append(f"<= {self.max:g}")
         if self.below is not None:
             parts.append(f"< {self.below:g}")
-        return " and ".join(parts)
+        if len(parts) == 2:
+            return Reason("{low} and {high}", low=parts[0], high=parts[1])
+        return parts[0]
 
 
 @dataclass(frozen=True)
@@ -127,9 +196,16 @@ class Result:
     figures: Mapping[str, Any] = field(default_factory=dict)  # t_score, percent_predicted, …
     missing: tuple[str, ...] = ()
     prorated: bool = False
-    reasons: tuple[str, ...] = ()  # what the clinician reads: each judgement and its source
+    reasons: tuple[Reason, ...] = ()  # what the clinician reads: each judgement and its source
+
+    def __post_init__(self) -> None:
+        # Every flag has its words (a data error otherwise, caught by each instrument's tests).
+        unknown = [flag for flag in self.flags if flag not in FLAG_LABELS]
+        if unknown:
+            raise ValueError(f"flags without words in FLAG_LABELS: {', '.join(unknown)}")
 
     def as_dict(self) -> dict[str, Any]:
+        """The result as the command line prints it (reasons in English)."""
         return {
             "instrument": self.instrument,
             "version": self.version,
@@ -144,6 +220,11 @@ class Result:
             "prorated": self.prorated,
             "reasons": list(self.reasons),
         }
+
+    def stored(self) -> dict[str, Any]:
+        """As kept with an administered assessment: also each reason's template and values, so
+        that the stored result is shown in the reader's language."""
+        return {**self.as_dict(), "why": [reason.stored() for reason in self.reasons]}
 
 
 @dataclass(frozen=True)
@@ -214,20 +295,41 @@ def round_half_up(value: float, decimals: int = 0) -> float:
     return float(Decimal(repr(value)).quantize(quantum, rounding=ROUND_HALF_UP))
 
 
+def cited(source: Source) -> Reason:
+    """A source as the reasons give it: "Kroenke 2001 [clinical-reference 1.1]", marked
+    unverified where the reference flags it."""
+    if source.unverified:
+        return Reason(
+            "{citation} (unverified) [clinical-reference {section}]",
+            citation=source.citation,
+            section=source.section,
+        )
+    return Reason(
+        "{citation} [clinical-reference {section}]",
+        citation=source.citation,
+        section=source.section,
+    )
+
+
 def classify_all(
     bandings: Sequence[Banding], value: float
-) -> tuple[dict[str, str | None], list[str]]:
+) -> tuple[dict[str, str | None], list[Reason]]:
     """Every banding's band for a value, and a reason for each."""
     bands: dict[str, str | None] = {}
-    reasons: list[str] = []
+    reasons: list[Reason] = []
     for banding in bandings:
         band = banding.classify(value)
         bands[banding.name] = band.code if band else None
         if band:
-            flag = " (unverified)" if banding.source.unverified else ""
             reasons.append(
-                f"{value:g} is {band.describe()}: {band.label} by {banding.name}, "
-                f"{banding.source.citation}{flag} [clinical-reference {banding.source.section}]"
+                Reason(
+                    "{value:g} is {limits}: {band} by {banding}, {source}",
+                    value=value,
+                    limits=band.describe(),
+                    band=band.label,
+                    banding=banding.name,
+                    source=cited(banding.source),
+                )
             )
     return bands, reasons
 
@@ -270,7 +372,7 @@ def item_score(item: Item, answer: Any) -> int:
 
 def sum_items(
     instrument: Instrument, data: Mapping[str, Any], items: Sequence[Item] | None = None
-) -> tuple[float | None, tuple[str, ...], bool, list[str]]:
+) -> tuple[float | None, tuple[str, ...], bool, list[Reason]]:
     """Sum of item scores under the instrument's missing-item rule.
 
     Returns (total or None, missing item keys, prorated?, reasons)."""
@@ -285,16 +387,17 @@ def sum_items(
     rule = instrument.missing_rule
     if rule is None or len(missing) > rule.max_missing or not scores:
         limit = rule.max_missing if rule else 0
-        return (
-            None,
-            missing,
-            False,
-            [f"not computable: {len(missing)} item(s) unanswered, the rule allows {limit}"],
+        why = Reason(
+            "not computable: {missing} item(s) unanswered, the rule allows {limit}",
+            missing=len(missing),
+            limit=limit,
         )
+        return None, missing, False, [why]
     total = round_half_up(sum(scores) + sum(scores) / len(scores) * len(missing), rule.decimals)
-    reason = (
-        f"{len(missing)} item(s) unanswered: prorated from the mean of the answered items "
-        f"({rule.source.citation} [clinical-reference {rule.source.section}])"
+    reason = Reason(
+        "{missing} item(s) unanswered: prorated from the mean of the answered items ({source})",
+        missing=len(missing),
+        source=cited(rule.source),
     )
     return total, missing, True, [reason]
 
@@ -331,7 +434,7 @@ def summed_result(
     data: Mapping[str, Any],
     *,
     flags: Sequence[str] = (),
-    reasons: Sequence[str] = (),
+    reasons: Sequence[Reason] = (),
     subscales: Mapping[str, float | None] | None = None,
     figures: Mapping[str, Any] | None = None,
 ) -> Result:
@@ -339,7 +442,7 @@ def summed_result(
     rule applied; extra flags, subscales and figures from the instrument's own module."""
     total, missing, prorated, sum_reasons = sum_items(instrument, data)
     bands: dict[str, str | None] = {}
-    band_reasons: list[str] = []
+    band_reasons: list[Reason] = []
     if total is not None:
         bands, band_reasons = classify_all(instrument.bandings, total)
     primary = bands.get(instrument.bandings[0].name) if instrument.bandings else None
@@ -357,6 +460,28 @@ def summed_result(
         prorated=prorated,
         reasons=(*sum_reasons, *band_reasons, *reasons),
     )
+
+
+# What each flag a result can raise means, in words (flags are codes, for programs to act on).
+FLAG_LABELS = {
+    "item9_positive": gettext_noop("Item 9 (thoughts of self-harm) above 0"),
+    "item9_unanswered": gettext_noop("Item 9 (thoughts of self-harm) unanswered"),
+    "fall_risk": gettext_noop("Fall risk"),
+    "fall_risk_screen_positive": gettext_noop("Fall-risk screen positive"),
+    "high_fall_risk": gettext_noop("High fall risk"),
+    "recurrent_fall_risk": gettext_noop("Risk of recurrent falls"),
+    "gait_impairment": gettext_noop("Gait impaired"),
+    "gait_balance_impairment": gettext_noop("Gait and balance impaired"),
+    "low_strength": gettext_noop("Low muscle strength"),
+    "low_physical_performance": gettext_noop("Low physical performance"),
+    "mobility_disability_risk": gettext_noop("Risk of mobility disability"),
+    "mobility_limitation_risk": gettext_noop("Risk of mobility limitation"),
+    "below_norm": gettext_noop("Below the norm for age and sex"),
+    "bands_disagree": gettext_noop("Published cut-offs disagree"),
+    "boundary_disputed": gettext_noop("On a disputed boundary"),
+    "estimate": gettext_noop("An estimate"),
+    "outside_derivation_age": gettext_noop("Age outside the model's cohort"),
+}
 
 
 FREQUENCY_0_3 = (0, 1, 2, 3)
@@ -420,7 +545,7 @@ def measured_result(
     other_flags: Sequence[str] = (),
     figures: Mapping[str, Any] | None = None,
     subscales: Mapping[str, float | None] | None = None,
-    reasons: Sequence[str] = (),
+    reasons: Sequence[Reason] = (),
 ) -> Result:
     """A measured (already rounded) value classified by every banding. `flags` maps
     (banding name, band code) to the flag that band raises; `other_flags` come from elsewhere."""

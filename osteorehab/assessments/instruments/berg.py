@@ -19,6 +19,7 @@ from .base import (
     Kind,
     Licence,
     MissingRule,
+    Reason,
     Result,
     Source,
     classify_all,
@@ -125,8 +126,10 @@ def score(data: Mapping[str, Any]) -> Result:
     if any(at_risk) and not all(at_risk):
         flags.append("bands_disagree")
         reasons.append(
-            "the bandings disagree at this total (clinical-reference 7.8); Muir et al. 2008 "
-            "advise likelihood ratios rather than a single cut-off [clinical-reference 2.4]"
+            Reason(
+                "the bandings disagree at this total (clinical-reference 7.8); Muir et al. 2008 "
+                "advise likelihood ratios rather than a single cut-off [clinical-reference 2.4]"
+            )
         )
     return replace(result, bands=bands, flags=tuple(flags), reasons=tuple(reasons))
 

@@ -25,6 +25,7 @@ from .base import (
     Instrument,
     Kind,
     Licence,
+    Reason,
     Result,
     Source,
     choice,
@@ -99,7 +100,7 @@ Z_FOR_AGE = Banding(
 )
 WHO_FROM_AGE = 50  # men >= 50 (and postmenopausal women) are classified by T (ISCD 2005)
 
-ENTERED_T = (
+ENTERED_T = Reason(
     "T-score as entered from the DXA report: its reference population is the device's "
     "(ISCD 2013: NHANES III for femoral neck and total hip, the manufacturer's own database "
     "for the spine; a uniform white female reference for men) [clinical-reference 3.2, 7.13]"
@@ -111,11 +112,13 @@ def _sd_score(data: Mapping[str, Any], name: str) -> float:
     return round_half_up(sd_score(data, name), 1)
 
 
-def _t_score(data: Mapping[str, Any], site: str, sex: str) -> tuple[float, float | None, str]:
+def _t_score(
+    data: Mapping[str, Any], site: str, sex: str
+) -> tuple[float, float | None, list[Reason]]:
     """The T-score rounded to 1 dp, a man's femoral-neck T-score against the male reference
     (when computed from BMD), and which reference population gave them."""
     if one_of(data, "t_score", "bmd_g_cm2") == "t_score":
-        return _sd_score(data, "t_score"), None, ENTERED_T
+        return _sd_score(data, "t_score"), None, [ENTERED_T]
     # 0.1-2.5 g/cm²: beyond any adult hip or spine BMD; a value in mg/cm² is refused.
     bmd = number(data, "bmd_g_cm2", low=0.1, high=2.5, unit="g/cm²")
     reference = FEMALE_REFERENCE.get(site)
@@ -127,20 +130,33 @@ def _t_score(data: Mapping[str, Any], site: str, sex: str) -> tuple[float, float
             "ISCD 2013): enter the T-score from the DXA report",
         )
     t = reference.t_score(bmd)
-    reason = (
-        f"T = ({bmd:g} - {reference.mean_g_cm2:g}) / {reference.sd_g_cm2:g} = {t:g} "
-        f"(rounded to 1 dp), reference {reference.population}, {reference.source.citation}"
-        f"{' — used for men too, as ISCD 2013 and FRAX do' if sex == 'male' else ''} "
-        f"[clinical-reference 3.2, 7.13]"
-    )
-    if sex == "male" and site == "femoral_neck":
-        male_t = MALE_FEMORAL_NECK.t_score(bmd)
-        reason += (
-            f"; against {MALE_FEMORAL_NECK.population} (as Garvan's FAQ defines T) it would be "
-            f"{male_t:g}, from values the reference marks unverified [clinical-reference 3.2, 7.13]"
+    reasons = [
+        Reason(
+            "T = ({bmd:g} - {mean:g}) / {sd:g} = {t:g} (rounded to 1 dp), reference "
+            "{population}, {citation} [clinical-reference 3.2, 7.13]",
+            bmd=bmd,
+            mean=reference.mean_g_cm2,
+            sd=reference.sd_g_cm2,
+            t=t,
+            population=reference.population,
+            citation=reference.source.citation,
         )
-        return t, male_t, reason
-    return t, None, reason
+    ]
+    if sex != "male":
+        return t, None, reasons
+    reasons.append(Reason("the female reference is used for men too, as ISCD 2013 and FRAX do"))
+    if site != "femoral_neck":
+        return t, None, reasons
+    male_t = MALE_FEMORAL_NECK.t_score(bmd)
+    reasons.append(
+        Reason(
+            "against {population} (as Garvan's FAQ defines T) it would be {t:g}, from values "
+            "the reference marks unverified [clinical-reference 3.2, 7.13]",
+            population=MALE_FEMORAL_NECK.population,
+            t=male_t,
+        )
+    )
+    return t, male_t, reasons
 
 
 def score(data: Mapping[str, Any]) -> Result:
@@ -149,9 +165,8 @@ def score(data: Mapping[str, Any]) -> Result:
     age = number(data, "age", low=18, high=120, unit="years")  # adult DXA only
     fracture = yes_no(data, "fragility_fracture")
     postmenopausal = yes_no(data, "postmenopausal") if sex == "female" else None
-    t, male_t, reference_reason = _t_score(data, site, sex)
+    t, male_t, reasons = _t_score(data, site, sex)
     z = _sd_score(data, "z_score") if data.get("z_score") is not None else None
-    reasons = [reference_reason]
     bands: dict[str, str | None] = {WHO.name: None, Z_FOR_AGE.name: None}
     if postmenopausal or (sex == "male" and age >= WHO_FROM_AGE):
         who_bands, who_reasons = classify_all([WHO], t)
@@ -160,24 +175,38 @@ def score(data: Mapping[str, Any]) -> Result:
         if bands[WHO.name] == "osteoporosis" and fracture:
             bands[WHO.name] = SEVERE
             reasons.append(
-                f"T {t:g} <= -2.5 with a fragility fracture: severe (established) osteoporosis, "
-                f"{WHO_1994.citation} [clinical-reference 3.1]"
+                Reason(
+                    "T {t:g} <= -2.5 with a fragility fracture: severe (established) "
+                    "osteoporosis, {citation} [clinical-reference 3.1]",
+                    t=t,
+                    citation=WHO_1994.citation,
+                )
             )
         elif fracture:
             reasons.append(
-                "a fragility fracture with T above -2.5: the WHO class stays as it is; a "
-                "clinical diagnosis of osteoporosis from the fracture is a separate label "
-                "[clinical-reference 3.1]"
+                Reason(
+                    "a fragility fracture with T above -2.5: the WHO class stays as it is; a "
+                    "clinical diagnosis of osteoporosis from the fracture is a separate label "
+                    "[clinical-reference 3.1]"
+                )
             )
     else:
-        who = "premenopausal women" if sex == "female" else f"men under {WHO_FROM_AGE}"
+        who = (
+            Reason("premenopausal women")
+            if sex == "female"
+            else Reason("men under {age}", age=WHO_FROM_AGE)
+        )
         reasons.append(
-            f"the WHO T-score classification does not apply to {who}: the Z-score is used "
-            f"(Z <= -2.0 below the expected range for age), {ISCD_2005.citation} "
-            "[clinical-reference 3.1]"
+            Reason(
+                "the WHO T-score classification does not apply to {who}: the Z-score is used "
+                "(Z <= -2.0 below the expected range for age), {citation} "
+                "[clinical-reference 3.1]",
+                who=who,
+                citation=ISCD_2005.citation,
+            )
         )
         if z is None:
-            reasons.append("no Z-score entered: enter it from the DXA report")
+            reasons.append(Reason("no Z-score entered: enter it from the DXA report"))
         else:
             z_bands, z_reasons = classify_all([Z_FOR_AGE], z)
             bands.update(z_bands)

@@ -13,13 +13,14 @@ from .base import (
     Instrument,
     Kind,
     Licence,
+    Reason,
     Result,
     Source,
     gettext_noop,
     measured_result,
     whole_number,
 )
-from .measurement import AGE_FIELD, SEX_FIELD, AgeTable, age_years, norm_for, sex
+from .measurement import AGE_FIELD, SEX_FIELD, SEX_WORDS, AgeTable, age_years, norm_for, sex
 
 STEADI = Source("CDC STEADI / Rikli & Jones, below-average chair-stand scores", "2.2")
 
@@ -56,8 +57,9 @@ def score(data: Mapping[str, Any]) -> Result:
     age, patient_sex = age_years(data), sex(data)
     row = norm_for(NORMS, age)
     if row is None:
-        reason = (
-            f"no STEADI norm for age {age} (60-94 only): not classified [clinical-reference 2.2]"
+        reason = Reason(
+            "no STEADI norm for age {age} (60-94 only): not classified [clinical-reference 2.2]",
+            age=age,
         )
         return measured_result(
             CHAIR_STAND, stands, (), figures={"norm": None, "norm_group": None}, reasons=[reason]
@@ -71,7 +73,16 @@ def score(data: Mapping[str, Any]) -> Result:
         (norm_banding(norm),),
         flags={("steadi_norm", BELOW_NORM): BELOW_NORM},
         figures={"norm": norm, "norm_group": group},
-        reasons=[f"STEADI norm for {group}: below average if < {norm} [clinical-reference 2.2]"],
+        reasons=[
+            Reason(
+                "STEADI norm for {sex} {first}-{last}: below average if < {norm} "
+                "[clinical-reference 2.2]",
+                sex=SEX_WORDS[patient_sex],
+                first=first,
+                last=last,
+                norm=norm,
+            )
+        ],
     )
 
 

@@ -26,6 +26,7 @@ from .base import (
     Instrument,
     Kind,
     Licence,
+    Reason,
     Result,
     Source,
     classify_all,
@@ -42,7 +43,7 @@ WFG_2022 = Source(
     "3.6",
     unverified=True,
 )
-NICE_NOTE = (
+NICE_NOTE = Reason(
     "NICE NG249 (2025) recommends against falls-risk prediction tools and case-finds people "
     "with injurious or multiple falls, frailty or gait/balance problems for a multifactorial "
     "assessment; the low/intermediate/high tiers are the WFG's [clinical-reference 3.6, 7.12]"
@@ -68,24 +69,31 @@ TUG = Banding(
 HIGH_RISK = "high_fall_risk"
 GAIT_IMPAIRED = "gait_balance_impairment"
 SEVERITY = {  # indicator field -> what it means (3.6)
-    "fall_injury": "a fall with injury",
-    "unable_to_get_up": "unable to get up after a fall",
-    "lying_long": "lying on the floor after a fall",
-    "loss_of_consciousness": "loss of consciousness or suspected syncope",
-    "frailty": "frailty",
+    "fall_injury": gettext_noop("a fall with injury"),
+    "unable_to_get_up": gettext_noop("unable to get up after a fall"),
+    "lying_long": gettext_noop("lying on the floor after a fall"),
+    "loss_of_consciousness": gettext_noop("loss of consciousness or suspected syncope"),
+    "frailty": gettext_noop("frailty"),
 }
 SEVERAL_FALLS = 2  # >= 2 falls in 12 months is a severity indicator
+TIERS = {
+    "low": gettext_noop("low fall risk"),
+    "intermediate": gettext_noop("intermediate fall risk"),
+    "high": gettext_noop("high fall risk"),
+}
 ADVICE = {  # what each tier leads to (3.6)
-    "high": "multifactorial falls assessment and intervention",
-    "intermediate": "targeted strength-and-balance exercise, with or without education",
-    "low": "education and general exercise",
+    "high": gettext_noop("multifactorial falls assessment and intervention"),
+    "intermediate": gettext_noop(
+        "targeted strength-and-balance exercise, with or without education"
+    ),
+    "low": gettext_noop("education and general exercise"),
 }
 
 
-def _gait(data: Mapping[str, Any]) -> tuple[dict[str, str | None], list[str]]:
+def _gait(data: Mapping[str, Any]) -> tuple[dict[str, str | None], list[Reason]]:
     """The gait and balance bands of whichever of gait speed and TUG were measured."""
     bands: dict[str, str | None] = {GAIT_SPEED.name: None, TUG.name: None}
-    reasons: list[str] = []
+    reasons: list[Reason] = []
     if data.get("gait_speed_m_s") is not None:
         # 0.05-3 m/s: slower is no walk test, faster is running; rounded to 2 dp (0.1.2).
         speed = number(data, "gait_speed_m_s", low=0.05, high=3.0, unit="m/s")
@@ -101,27 +109,32 @@ def _gait(data: Mapping[str, Any]) -> tuple[dict[str, str | None], list[str]]:
     return bands, reasons
 
 
-def _case_found(data: Mapping[str, Any], falls: int) -> str | None:
+def _case_found(data: Mapping[str, Any], falls: int) -> Reason | None:
     """Why gait and balance are assessed: a fall without a severity indicator, or concern about
     falling or unsteadiness; None when neither (no fall, no concern, steady)."""
     if falls:
-        return "fell without a severity indicator"
+        return Reason("fell without a severity indicator")
     concern, unsteady = yes_no(data, "concern_about_falling"), yes_no(data, "unsteady")
-    found = [
-        why for why, yes in (("concerned about falling", concern), ("unsteady", unsteady)) if yes
-    ]
-    return f"no fall, but {' and '.join(found)}" if found else None
+    if concern and unsteady:
+        return Reason("no fall, but concerned about falling and unsteady")
+    if concern:
+        return Reason("no fall, but concerned about falling")
+    return Reason("no fall, but unsteady") if unsteady else None
 
 
 def score(data: Mapping[str, Any]) -> Result:
     # at most one a day, as a plausibility limit
     falls = whole_number(data, "falls_12m", low=0, high=365, unit="count")
-    reasons = [f"{falls} fall(s) in the past 12 months"]
+    reasons = [Reason("{falls} fall(s) in the past 12 months", falls=falls)]
     severity: list[str] = []
     if falls:
         severity = [meaning for name, meaning in SEVERITY.items() if yes_no(data, name)]
         if falls >= SEVERAL_FALLS:
-            severity.append(f"{falls} falls (>= {SEVERAL_FALLS} in 12 months)")
+            severity.append(
+                Reason(
+                    "{falls} falls (>= {several} in 12 months)", falls=falls, several=SEVERAL_FALLS
+                )
+            )
     else:
         for name in SEVERITY:
             if name != "frailty" and data.get(name) is True:
@@ -129,7 +142,9 @@ def score(data: Mapping[str, Any]) -> Result:
     bands, gait_reasons = _gait(data)
     if severity:
         risk = "high"
-        reasons.append(f"fell with a severity indicator: {'; '.join(severity)}")
+        reasons.append(
+            Reason("fell with a severity indicator: {severity}", severity=tuple(severity))
+        )
     elif (why := _case_found(data, falls)) is not None:
         if bands[GAIT_SPEED.name] is None and bands[TUG.name] is None:
             raise InputError(
@@ -138,14 +153,18 @@ def score(data: Mapping[str, Any]) -> Result:
                 f"{why}: gait and balance must be assessed; give gait_speed_m_s or tug_seconds",
             )
         risk = "intermediate" if "impaired" in bands.values() else "low"
-        reasons.append(f"{why}: gait and balance assessed")
+        reasons.append(Reason("{why}: gait and balance assessed", why=why))
     else:
         risk = "low"
-        reasons.append("no fall, not concerned about falling and not unsteady")
+        reasons.append(Reason("no fall, not concerned about falling and not unsteady"))
     reasons += [
         *gait_reasons,
-        f"{risk} fall risk: {ADVICE[risk]}, {WFG_2022.citation} (unverified) "
-        "[clinical-reference 3.6]",
+        Reason(
+            "{risk}: {advice}, {citation} (unverified) [clinical-reference 3.6]",
+            risk=TIERS[risk],
+            advice=ADVICE[risk],
+            citation=WFG_2022.citation,
+        ),
         NICE_NOTE,
     ]
     flags = [HIGH_RISK] if risk == "high" else []
@@ -179,4 +198,5 @@ FALLS_RISK_WFG = Instrument(
         "tug_seconds": "seconds (or gait_speed_m_s), when gait is assessed",
     },
     bandings=(GAIT_SPEED, TUG),
+    labels=TIERS,
 )

@@ -19,8 +19,10 @@ from .base import (
     Kind,
     Licence,
     MissingRule,
+    Reason,
     Result,
     Source,
+    cited,
     classify_all,
     gettext_noop,
     item_answers,
@@ -52,7 +54,11 @@ def prorated_score(instrument: Instrument, data: Mapping[str, Any]) -> Result:
     allowed = instrument.missing_rule.max_missing if instrument.missing_rule else 0
     missing = tuple(i.key for i, a in zip(instrument.items, answers, strict=True) if a is None)
     if len(missing) > allowed:
-        reason = f"not computable: {len(missing)} item(s) unanswered, the manual allows {allowed}"
+        reason = Reason(
+            "not computable: {missing} item(s) unanswered, the manual allows {allowed}",
+            missing=len(missing),
+            allowed=allowed,
+        )
         return Result(
             instrument.code, instrument.version, valid=False, missing=missing, reasons=(reason,)
         )
@@ -62,9 +68,17 @@ def prorated_score(instrument: Instrument, data: Mapping[str, Any]) -> Result:
     reasons = []
     if missing:
         reasons.append(
-            f"{len(missing)} item(s) unanswered: prorated {sum(answered)} / {len(answered)} x "
-            f"{count} = {sum(answered) * count / len(answered):.2f} -> {total} "
-            f"({MANUAL.citation} [clinical-reference {MANUAL.section}])"
+            Reason(
+                "{missing} item(s) unanswered: prorated {sum} / {answered} x {count} = "
+                "{exact:.2f} -> {total} ({source})",
+                missing=len(missing),
+                sum=sum(answered),
+                answered=len(answered),
+                count=count,
+                exact=sum(answered) * count / len(answered),
+                total=total,
+                source=cited(MANUAL),
+            )
         )
     bands, band_reasons = classify_all(instrument.bandings, total)
     return Result(

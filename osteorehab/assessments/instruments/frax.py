@@ -8,7 +8,18 @@ link out to the calculator (the exact licensing terms are LOW confidence in the 
 from collections.abc import Mapping
 from typing import Any
 
-from .base import YES_NO, Instrument, Kind, Licence, Result, Source, gettext_noop, number, yes_no
+from .base import (
+    YES_NO,
+    Instrument,
+    Kind,
+    Licence,
+    Reason,
+    Result,
+    Source,
+    gettext_noop,
+    number,
+    yes_no,
+)
 
 KANIS = Source("FRAX, University of Sheffield (Kanis et al.), official web tool", "3.4")
 # The reference's tool page is sheffield.ac.uk/FRAX/tool.aspx; it names frax.shef.ac.uk (and
@@ -20,7 +31,11 @@ PROBABILITIES = ("major_osteoporotic_10y_percent", "hip_10y_percent")
 def score(data: Mapping[str, Any]) -> Result:
     major, hip = (number(data, name, low=0, high=100, unit="%") for name in PROBABILITIES)
     with_bmd = yes_no(data, "with_bmd") if data.get("with_bmd") is not None else None
-    how = {True: "with femoral-neck BMD", False: "without BMD", None: "BMD use not recorded"}
+    how = {
+        True: gettext_noop("with femoral-neck BMD"),
+        False: gettext_noop("without BMD"),
+        None: gettext_noop("BMD use not recorded"),
+    }
     return Result(
         instrument=FRAX.code,
         version=FRAX.version,
@@ -33,9 +48,14 @@ def score(data: Mapping[str, Any]) -> Result:
             "calculator_url": CALCULATOR_URL,
         },
         reasons=(
-            f"FRAX 10-year probabilities as recorded from the official calculator "
-            f"({how[with_bmd]}): major osteoporotic fracture {major:g} %, hip fracture {hip:g} %; "
-            "not computed here — FRAX is proprietary [clinical-reference 3.4, 8]",
+            Reason(
+                "FRAX 10-year probabilities as recorded from the official calculator ({how}): "
+                "major osteoporotic fracture {major:g} %, hip fracture {hip:g} %; not computed "
+                "here — FRAX is proprietary [clinical-reference 3.4, 8]",
+                how=how[with_bmd],
+                major=major,
+                hip=hip,
+            ),
         ),
     )
 

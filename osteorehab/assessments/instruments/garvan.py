@@ -27,6 +27,7 @@ from .base import (
     Instrument,
     Kind,
     Licence,
+    Reason,
     Result,
     Source,
     choice,
@@ -70,7 +71,7 @@ COUNTED_UP_TO = 3  # fractures and falls enter as 0, 1, 2, >= 3
 DUBBO_FROM_AGE = 60
 ESTIMATE = "estimate"
 OUTSIDE_COHORT = "outside_derivation_age"
-FRACTURES = {"any": "any fragility fracture", "hip": "hip fracture"}
+FRACTURES = {"any": gettext_noop("any fragility fracture"), "hip": gettext_noop("hip fracture")}
 
 
 @dataclass(frozen=True)
@@ -104,34 +105,55 @@ def score(data: Mapping[str, Any]) -> Result:
     if one_of(data, "t_score", "weight_kg") == "t_score":
         person = Person(sex, age, "bmd", sd_score(data, "t_score"), fractures, falls)
         reasons = [
-            f"BMD model: femoral-neck T-score {person.x:g}, which Garvan defines against young "
-            "adults of the same sex (for men unlike FRAX's female reference) "
-            "[clinical-reference 3.2, 7.13]"
+            Reason(
+                "BMD model: femoral-neck T-score {t:g}, which Garvan defines against young "
+                "adults of the same sex (for men unlike FRAX's female reference) "
+                "[clinical-reference 3.2, 7.13]",
+                t=person.x,
+            )
         ]
     else:
         # 25-300 kg: outside it, a unit slip (pounds, grams) rather than a weight
         weight = number(data, "weight_kg", low=25, high=300, unit="kg")
         person = Person(sex, age, "weight", weight, fractures, falls)
-        reasons = [f"weight model: body weight {weight:g} kg [clinical-reference 3.3]"]
+        reasons = [
+            Reason("weight model: body weight {kg:g} kg [clinical-reference 3.3]", kg=weight)
+        ]
     figures: dict[str, Any] = {"model": person.model}
     for fracture, label in FRACTURES.items():
         for years in (5, 10):
             risk = round_half_up(person.risk_percent(fracture, years), 2)
             figures[f"{fracture}_fracture_{years}y_percent"] = risk
-            reasons.append(f"ESTIMATE: {years}-year risk of {label} {risk:g} % (Garvan)")
+            reasons.append(
+                Reason(
+                    "ESTIMATE: {years}-year risk of {fracture} {risk:g} % (Garvan)",
+                    years=years,
+                    fracture=label,
+                    risk=risk,
+                )
+            )
     reasons.append(
-        f"the estimates come from {NGUYEN.citation} (confidence MEDIUM) [clinical-reference 3.3]"
+        Reason(
+            "the estimates come from {citation} (confidence MEDIUM) [clinical-reference 3.3]",
+            citation=NGUYEN.citation,
+        )
     )
     flags = [ESTIMATE]
     if age < DUBBO_FROM_AGE:
         flags.append(OUTSIDE_COHORT)
         reasons.append(
-            f"age {age:g} is below the Dubbo study's {DUBBO_FROM_AGE} years: the estimate "
-            "extrapolates beyond the cohort the model was derived in [clinical-reference 3.3]"
+            Reason(
+                "age {age:g} is below the Dubbo study's {dubbo} years: the estimate "
+                "extrapolates beyond the cohort the model was derived in [clinical-reference 3.3]",
+                age=age,
+                dubbo=DUBBO_FROM_AGE,
+            )
         )
     reasons.append(
-        "re-implementation licence unclear (unverified): ask Garvan before clinical or "
-        "commercial use, and validate against the live calculator [clinical-reference 3.3, 8]"
+        Reason(
+            "re-implementation licence unclear (unverified): ask Garvan before clinical or "
+            "commercial use, and validate against the live calculator [clinical-reference 3.3, 8]"
+        )
     )
     return Result(
         instrument=GARVAN.code,

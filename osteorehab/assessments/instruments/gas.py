@@ -23,8 +23,10 @@ from .base import (
     Instrument,
     Kind,
     Licence,
+    Reason,
     Result,
     Source,
+    cited,
     gettext_noop,
     number,
     round_half_up,
@@ -76,10 +78,14 @@ def score(data: Mapping[str, Any]) -> Result:
         raise InputError("goals", "weights_zero", "at least one goal needs a weight above 0")
     total = round_half_up(t_score(levels, weights), 2)
     weighted = any(weight != 1 for weight in weights)
-    reason = (
-        f"T = {total:g} from {len(goals)} goal(s), {'weighted' if weighted else 'unweighted'}, "
-        f"rho {RHO:g}; 50 means every goal attained as expected "
-        f"({KIRESUK_1968.citation} [clinical-reference 1.11])"
+    reason = Reason(
+        "T = {t:g} from {goals} goal(s), {weighting}, rho {rho:g}; 50 means every goal attained "
+        "as expected ({source})",
+        t=total,
+        goals=len(goals),
+        weighting=gettext_noop("weighted") if weighted else gettext_noop("unweighted"),
+        rho=RHO,
+        source=cited(KIRESUK_1968),
     )
     return Result(
         instrument=GAS.code,

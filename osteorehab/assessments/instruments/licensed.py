@@ -21,6 +21,7 @@ from .base import (
     Instrument,
     Kind,
     Licence,
+    Reason,
     Result,
     Source,
     classify_all,
@@ -31,11 +32,14 @@ from .base import (
     whole_number,
 )
 
-ENTERED = "score entered from a licensed paper form; no items are stored [clinical-reference 8]"
+ENTERED = Reason(
+    "score entered from a licensed paper form; no items are stored [clinical-reference 8]"
+)
 
 
 ZIGMOND_1983 = Source("Zigmond & Snaith 1983, Acta Psychiatr Scand 67:361", "1.4")
 HADS_SUBSCALES = ("anxiety", "depression")
+HADS_LABELS = {"anxiety": gettext_noop("anxiety"), "depression": gettext_noop("depression")}
 
 
 def score_hads(data: Mapping[str, Any]) -> Result:
@@ -44,11 +48,17 @@ def score_hads(data: Mapping[str, Any]) -> Result:
         name: whole_number(data, name, low=0, high=21, unit="points") for name in HADS_SUBSCALES
     }
     bands: dict[str, str | None] = {}
-    reasons = [ENTERED, "no total: the two subscales are read separately [clinical-reference 1.4]"]
+    reasons = [
+        ENTERED,
+        Reason("no total: the two subscales are read separately [clinical-reference 1.4]"),
+    ]
     for name, value in subscales.items():
         subscale_bands, subscale_reasons = classify_all(HADS.bandings, value)
         bands.update({f"{name}_{banding}": band for banding, band in subscale_bands.items()})
-        reasons.extend(f"{name}: {reason}" for reason in subscale_reasons)
+        reasons.extend(
+            Reason("{subscale}: {reason}", subscale=HADS_LABELS[name], reason=reason)
+            for reason in subscale_reasons
+        )
     return Result(
         instrument=HADS.code,
         version=HADS.version,

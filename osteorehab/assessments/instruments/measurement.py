@@ -8,7 +8,7 @@ Like base.py this refuses bad input naming the field and never guesses a default
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
-from .base import choice, whole_number
+from .base import choice, gettext_noop, whole_number
 
 # Citations used by several tests; each use cites its own clinical-reference section.
 EWGSOP2 = "Cruz-Jentoft et al. 2019, Age Ageing 48:16 (EWGSOP2)"
@@ -16,6 +16,7 @@ PERERA_2006 = "Perera et al. 2006, J Am Geriatr Soc"
 WFG_2022 = "Montero-Odasso et al. 2022, Age Ageing 51:afac205 (World Falls Guidelines)"
 
 SEXES = ("female", "male")
+SEX_WORDS = {"female": gettext_noop("female"), "male": gettext_noop("male")}
 SEX_FIELD = "female or male"
 # The program serves adults; 120 years is the oldest plausible age. Norm tables cover narrower
 # ranges and answer "no norm" outside them (clinical-reference 2.2).

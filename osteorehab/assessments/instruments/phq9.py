@@ -16,6 +16,7 @@ from .base import (
     Kind,
     Licence,
     MissingRule,
+    Reason,
     Result,
     Source,
     gettext_noop,
@@ -92,11 +93,15 @@ def score(data: Mapping[str, Any]) -> Result:
     reasons = []
     if flags == [ITEM9_POSITIVE]:
         reasons.append(
-            "item 9 answered above 0: urgent clinical risk assessment [clinical-reference 1.1]"
+            Reason(
+                "item 9 answered above 0: urgent clinical risk assessment [clinical-reference 1.1]"
+            )
         )
     elif flags:
         reasons.append(
-            "item 9 unanswered: the safety state is unknown; follow up [clinical-reference 1.1]"
+            Reason(
+                "item 9 unanswered: the safety state is unknown; follow up [clinical-reference 1.1]"
+            )
         )
     syndrome = _syndrome(answers)
     return summed_result(

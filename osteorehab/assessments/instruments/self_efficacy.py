@@ -20,8 +20,10 @@ from .base import (
     Kind,
     Licence,
     MissingRule,
+    Reason,
     Result,
     Source,
+    cited,
     gettext_noop,
     item_answers,
     plain,
@@ -44,7 +46,7 @@ GSE_LABELS = {  # clinical-reference 1.5
 SEE_LABELS = {0: gettext_noop("Not confident"), 10: gettext_noop("Very confident")}  # 1.7
 
 
-def mean_scored(instrument: Instrument, data: Mapping[str, Any], reason: str) -> Result:
+def mean_scored(instrument: Instrument, data: Mapping[str, Any], reason: Reason) -> Result:
     """The total is the mean of the answered items (to 2 dp); `sum` is the sum scale, prorated
     under the instrument's missing-item rule. The mean is what is displayed."""
     answers = item_answers(instrument, data)
@@ -74,13 +76,15 @@ def score_gse(data: Mapping[str, Any]) -> Result:
     return mean_scored(
         GSE,
         data,
-        "no cut-off: the authors do not endorse classing people as high or low "
-        f"({SCHWARZER_1995.citation} [clinical-reference 1.5])",
+        Reason(
+            "no cut-off: the authors do not endorse classing people as high or low ({source})",
+            source=cited(SCHWARZER_1995),
+        ),
     )
 
 
 def score_see(data: Mapping[str, Any]) -> Result:
-    return mean_scored(SEE, data, "no published cut-off [clinical-reference 1.7]")
+    return mean_scored(SEE, data, Reason("no published cut-off [clinical-reference 1.7]"))
 
 
 GSE = Instrument(

@@ -13,6 +13,7 @@ from .base import (
     Instrument,
     Kind,
     Licence,
+    Reason,
     Result,
     Source,
     gettext_noop,
@@ -92,13 +93,18 @@ def score(data: Mapping[str, Any]) -> Result:
     if row is None:
         norm = None
         bandings = FIVE_TIMES_SIT_TO_STAND.bandings
-        reason = f"no Bohannon 2006 norm for age {age} (60-89 only) [clinical-reference 2.10]"
+        reason = Reason(
+            "no Bohannon 2006 norm for age {age} (60-89 only) [clinical-reference 2.10]", age=age
+        )
     else:
         first, last, norm = row
         bandings = (*FIVE_TIMES_SIT_TO_STAND.bandings, age_norm(norm))
-        reason = (
-            f"Bohannon 2006 norm for ages {first}-{last}: worse than average if > {norm:g} s "
-            "[clinical-reference 2.10]"
+        reason = Reason(
+            "Bohannon 2006 norm for ages {first}-{last}: worse than average if > {norm:g} s "
+            "[clinical-reference 2.10]",
+            first=first,
+            last=last,
+            norm=norm,
         )
     return measured_result(
         FIVE_TIMES_SIT_TO_STAND,

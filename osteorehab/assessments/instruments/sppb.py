@@ -17,6 +17,7 @@ from .base import (
     Instrument,
     Kind,
     Licence,
+    Reason,
     Result,
     Source,
     classify_all,
@@ -132,31 +133,37 @@ def direct(data: Mapping[str, Any], name: str, timed_fields: Sequence[str]) -> i
     return whole_number(data, name, low=0, high=4, unit="points")
 
 
-def scored(banding: Banding, seconds: float | None, unable: str) -> tuple[int, list[str]]:
+def scored(banding: Banding, seconds: float | None, unable: Reason) -> tuple[int, list[Reason]]:
     if seconds is None:
         return 0, [unable]
     bands, reasons = classify_all([banding], seconds)
     return int(bands[banding.name] or 0), reasons
 
 
-def balance(data: Mapping[str, Any]) -> tuple[int, list[str]]:
+def balance(data: Mapping[str, Any]) -> tuple[int, list[Reason]]:
     entered = direct(data, "balance_score", BALANCE)
     if entered is not None:
-        return entered, [f"balance sub-score entered: {entered}"]
+        return entered, [Reason("balance sub-score entered: {points}", points=entered)]
     side_by_side, semi_tandem, tandem = stances_held(data, BALANCE)
     held = (side_by_side == HOLD_S) + (semi_tandem == HOLD_S)
-    reasons = [f"side-by-side and semi-tandem stances: {held} of 2 held {HOLD_S} s, 1 point each"]
+    reasons = [
+        Reason(
+            "side-by-side and semi-tandem stances: {held} of 2 held {hold} s, 1 point each",
+            held=held,
+            hold=HOLD_S,
+        )
+    ]
     tandem_points, tandem_reasons = scored(
-        TANDEM, tandem, "tandem stance not attempted: 0 points [clinical-reference 2.5]"
+        TANDEM, tandem, Reason("tandem stance not attempted: 0 points [clinical-reference 2.5]")
     )
     return held + tandem_points, reasons + tandem_reasons
 
 
-def gait(data: Mapping[str, Any]) -> tuple[int, list[str], dict[str, Any]]:
+def gait(data: Mapping[str, Any]) -> tuple[int, list[Reason], dict[str, Any]]:
     entered = direct(data, "gait_score", GAIT)
     if entered is not None:
         figures: dict[str, Any] = {"gait_course_m": None, "gait_seconds": None}
-        return entered, [f"gait sub-score entered: {entered}"], figures
+        return entered, [Reason("gait sub-score entered: {points}", points=entered)], figures
     course = whole_number(data, "gait_course_m", low=3, high=4, unit="m (3 or 4)")
     trials = [timed(data, "gait_trial1_seconds")]
     if given(data, "gait_trial2_seconds"):
@@ -165,16 +172,18 @@ def gait(data: Mapping[str, Any]) -> tuple[int, list[str], dict[str, Any]]:
     fastest = min(times) if times else None
     banding = GAIT_3M if course == 3 else GAIT_4M
     gait_points, reasons = scored(
-        banding, fastest, "unable to walk the course: 0 points [clinical-reference 2.5]"
+        banding, fastest, Reason("unable to walk the course: 0 points [clinical-reference 2.5]")
     )
     return gait_points, reasons, {"gait_course_m": course, "gait_seconds": fastest}
 
 
-def chair_stands(data: Mapping[str, Any]) -> tuple[int, list[str]]:
+def chair_stands(data: Mapping[str, Any]) -> tuple[int, list[Reason]]:
     entered = direct(data, "chair_stand_score", CHAIR)
     if entered is not None:
-        return entered, [f"chair-stand sub-score entered: {entered}"]
-    unable = "unable, or the pre-test stand without arms failed: 0 points [clinical-reference 2.5]"
+        return entered, [Reason("chair-stand sub-score entered: {points}", points=entered)]
+    unable = Reason(
+        "unable, or the pre-test stand without arms failed: 0 points [clinical-reference 2.5]"
+    )
     return scored(CHAIR_STANDS, timed(data, "chair_stands_seconds"), unable)
 
 
@@ -185,8 +194,10 @@ def score(data: Mapping[str, Any]) -> Result:
     disputed = figures.get("gait_course_m") == 3 and figures.get("gait_seconds") == DISPUTED_3M_S
     if disputed:
         gait_reasons.append(
-            "3-m gait time exactly 3.62 s: sources disagree whether this scores 3 or 4; "
-            "scored 3 as the reference prints it [clinical-reference 7.9]"
+            Reason(
+                "3-m gait time exactly 3.62 s: sources disagree whether this scores 3 or 4; "
+                "scored 3 as the reference prints it [clinical-reference 7.9]"
+            )
         )
     return measured_result(
         SPPB,

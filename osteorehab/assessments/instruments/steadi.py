@@ -21,8 +21,10 @@ from .base import (
     Item,
     Kind,
     Licence,
+    Reason,
     Result,
     Source,
+    cited,
     classify_all,
     gettext_noop,
     item_answers,
@@ -56,15 +58,23 @@ def _screen(instrument: Instrument, points: Sequence[int], data: Mapping[str, An
     points_so_far = sum(scored)
     if missing:
         reasons = [
-            f"total not computable: {len(missing)} item(s) unanswered and the screen has no "
-            "missing-item rule [clinical-reference 0.1.3]"
+            Reason(
+                "total not computable: {missing} item(s) unanswered and the screen has no "
+                "missing-item rule [clinical-reference 0.1.3]",
+                missing=len(missing),
+            )
         ]
         band = at_risk.code if at_risk.contains(points_so_far) else None
         if band:
             reasons.append(
-                f"the answered items already total {points_so_far}, {at_risk.describe()}: "
-                f"{at_risk.label} whatever the unanswered ones, {screen.source.citation} "
-                f"[clinical-reference {screen.source.section}]"
+                Reason(
+                    "the answered items already total {points}, {limits}: {band} whatever the "
+                    "unanswered ones, {source}",
+                    points=points_so_far,
+                    limits=at_risk.describe(),
+                    band=at_risk.label,
+                    source=cited(screen.source),
+                )
             )
         bands: dict[str, str | None] = {screen.name: band}
     else:

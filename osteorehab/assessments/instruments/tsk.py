@@ -17,6 +17,7 @@ from .base import (
     Item,
     Kind,
     Licence,
+    Reason,
     Result,
     Source,
     gettext_noop,
@@ -61,7 +62,9 @@ def score_tsk17(data: Mapping[str, Any]) -> Result:
 
 def score_tsk11(data: Mapping[str, Any]) -> Result:
     return summed_result(
-        TSK11, data, reasons=["no validated TSK-11 cut-off: no band [clinical-reference 1.8]"]
+        TSK11,
+        data,
+        reasons=[Reason("no validated TSK-11 cut-off: no band [clinical-reference 1.8]")],
     )
 
 

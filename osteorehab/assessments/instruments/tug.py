@@ -14,6 +14,7 @@ from .base import (
     Instrument,
     Kind,
     Licence,
+    Reason,
     Result,
     Source,
     gettext_noop,
@@ -72,7 +73,9 @@ def score(data: Mapping[str, Any]) -> Result:
     if given(data, "age"):
         age_years(data)
         reasons.append(
-            "no age norm for the TUG: the cut-offs apply at every age [clinical-reference 2.1]"
+            Reason(
+                "no age norm for the TUG: the cut-offs apply at every age [clinical-reference 2.1]"
+            )
         )
     return measured_result(
         TUG,

@@ -18,14 +18,25 @@ from .base import (
     Instrument,
     Kind,
     Licence,
+    Reason,
     Result,
     Source,
+    cited,
     gettext_noop,
     measured_result,
     number,
     round_half_up,
 )
-from .measurement import AGE_FIELD, PERERA_2006, SEX_FIELD, AgeTable, age_years, norm_for, sex
+from .measurement import (
+    AGE_FIELD,
+    PERERA_2006,
+    SEX_FIELD,
+    SEX_WORDS,
+    AgeTable,
+    age_years,
+    norm_for,
+    sex,
+)
 
 ENRIGHT_SHERRILL = Source(
     "Enright & Sherrill 1998, Am J Respir Crit Care Med 158:1384 "
@@ -91,19 +102,31 @@ def six_minute_score(data: Mapping[str, Any]) -> Result:
         "predicted_bmi_m": from_bmi if from_bmi > 0 else None,
     }
     if predicted <= 0:
-        reason = "the equation predicts no distance for these inputs [clinical-reference 2.8]"
+        reason = Reason(
+            "the equation predicts no distance for these inputs [clinical-reference 2.8]"
+        )
         return measured_result(SIX_MINUTE_WALK, distance, (), figures=figures, reasons=[reason])
     lln = predicted - LLN_BELOW_PREDICTED_M[patient_sex]
     percent = round_half_up(distance / predicted * 100, 1)
     figures |= {"predicted_m": predicted, "lln_m": lln, "percent_predicted": percent, "norm": lln}
     reasons = [
-        f"predicted {predicted} m by the {patient_sex} equation of {ENRIGHT_SHERRILL.citation} "
-        f"[clinical-reference 2.8]; {percent:g} % of predicted"
+        Reason(
+            "predicted {predicted} m by the {sex} equation of {citation} "
+            "[clinical-reference 2.8]; {percent:g} percent of predicted",
+            predicted=predicted,
+            sex=SEX_WORDS[patient_sex],
+            citation=ENRIGHT_SHERRILL.citation,
+            percent=percent,
+        )
     ]
     if from_bmi > 0:
         reasons.append(
-            f"BMI {figures['bmi']:g}: {from_bmi} m by {BMI_SOURCE.citation} (unverified) "
-            f"[clinical-reference {BMI_SOURCE.section}]"
+            Reason(
+                "BMI {bmi:g}: {predicted} m by {source}",
+                bmi=figures["bmi"],
+                predicted=from_bmi,
+                source=cited(BMI_SOURCE),
+            )
         )
     return measured_result(
         SIX_MINUTE_WALK,
@@ -121,18 +144,27 @@ def two_minute_score(data: Mapping[str, Any]) -> Result:
     row = norm_for(SAMPLE_MEAN_M, age)
     mean = row[2][patient_sex] if row else None
     if mean is None:
-        reason = f"no sample mean for age {age} (the sample was 18-85 y) [clinical-reference 2.9]"
+        reason = Reason(
+            "no sample mean for age {age} (the sample was 18-85 y) [clinical-reference 2.9]",
+            age=age,
+        )
     else:
-        reason = (
-            f"sample mean for {patient_sex}s aged 18-85: {mean:g} m ({BOHANNON_2015.citation} "
-            "[clinical-reference 2.9]); the reference gives no cut-off"
+        reason = Reason(
+            "sample mean for {sex} aged 18-85: {mean:g} m ({citation} [clinical-reference 2.9]); "
+            "the reference gives no cut-off",
+            sex=gettext_noop("women") if patient_sex == "female" else gettext_noop("men"),
+            mean=mean,
+            citation=BOHANNON_2015.citation,
         )
     return measured_result(
         TWO_MINUTE_WALK,
         distance,
         (),
         figures={"norm": mean, "mdc_m": MDC_2MWT_M},
-        reasons=[reason, f"minimal detectable change {MDC_2MWT_M:g} m [clinical-reference 2.9]"],
+        reasons=[
+            reason,
+            Reason("minimal detectable change {mdc:g} m [clinical-reference 2.9]", mdc=MDC_2MWT_M),
+        ],
     )
 
 

@@ -117,8 +117,8 @@ def test_men_are_scored_against_the_female_reference_with_the_male_one_beside_it
     result = dxa(sex="male", age=70, bmd_g_cm2=0.7)
     assert (result.total, result.band) == (-1.3, "osteopenia")  # (0.7 - 0.858) / 0.120
     assert result.figures["t_score_male_reference"] == -1.7  # (0.7 - 0.934) / 0.137, unverified
-    assert "used for men too" in result.reasons[0]
-    assert "unverified" in result.reasons[0]
+    assert "used for men too" in result.reasons[1]
+    assert "unverified" in result.reasons[2]
 
 
 def test_women_and_entered_t_scores_have_no_male_reference_figure():

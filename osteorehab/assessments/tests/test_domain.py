@@ -13,6 +13,7 @@ from osteorehab.assessments.domain import (
     BASELINE_BATTERY,
     FALL_RISKS,
     FOLLOW_UP_BATTERY,
+    IMPACT_LEVELS,
     RULES,
     WHO_CLASSES,
     Profile,
@@ -31,7 +32,7 @@ SAFE = Profile(
     recent_fracture_weeks=None,
     fall_risk="low",
     pain_nrs=0,
-    physician_restricted_impact=False,
+    physician_impact="high",
     frail=False,
 )
 
@@ -51,7 +52,8 @@ def test_a_known_low_risk_profile_has_no_constraint():
 @pytest.mark.parametrize(
     ("code", "present", "absent"),
     [
-        ("no_impact", {"physician_restricted_impact": True}, {}),
+        ("physician_impact_limit", {"physician_impact": "none"}, {}),
+        ("physician_impact_limit", {"physician_impact": "moderate"}, {}),
         ("impact_up_to_brisk_walking", {"vertebral_fracture": True}, {}),
         ("impact_up_to_brisk_walking", {"fragility_fractures": 2}, {"fragility_fractures": 1}),
         ("strength_balance_before_impact", {"fall_risk": "intermediate"}, {"fall_risk": "low"}),
@@ -109,7 +111,7 @@ def test_each_constraint_is_set_by_its_trigger_and_not_without_it(code, present,
             "who_class",
             ["bone_density_unknown", "supervision_required_for_high_intensity", "spine_sparing"],
         ),
-        ("physician_restricted_impact", ["no_impact"]),
+        ("physician_impact", ["physician_impact_limit"]),
         ("frail", ["exercise_to_ability_falls_focus"]),
         ("pain_nrs", []),
         ("lowest_t_score", []),
@@ -144,7 +146,7 @@ def test_a_profile_with_every_fact_unknown_gets_every_constraint_in_rule_order()
 
 
 def test_the_order_is_the_rules_order_whatever_the_triggers():
-    profile = replace(SAFE, frail=True, vertebral_fracture=True, physician_restricted_impact=True)
+    profile = replace(SAFE, frail=True, vertebral_fracture=True, physician_impact="none")
     order = [rule.code for rule in RULES]
     found = codes(profile)
     assert found == sorted(found, key=order.index)
@@ -160,7 +162,7 @@ def test_every_constraint_cites_its_source():
     assert cited["impact_up_to_brisk_walking"] == "4.2"
     assert cited["spine_sparing"] == "4.1, 4.2"
     assert cited["supervision_required_for_high_intensity"] == "4.4"
-    assert cited["no_impact"] == "none"  # the physician's order, not a reference rule
+    assert cited["physician_impact_limit"] == "none"  # the physician's order, not a reference rule
 
 
 def test_pain_and_time_since_a_fracture_set_no_constraint_as_the_reference_gives_none():
@@ -175,6 +177,7 @@ def test_pain_and_time_since_a_fracture_set_no_constraint_as_the_reference_gives
         {"fragility_fractures": -1},
         {"recent_fracture_weeks": -2},
         {"pain_nrs": 11},
+        {"physician_impact": "yes"},
     ],
 )
 def test_a_profile_refuses_values_that_would_silently_read_as_no_risk(bad):
@@ -189,8 +192,10 @@ def riskier(field, value):
     if field in ("who_class", "fall_risk"):
         order = WHO_CLASSES if field == "who_class" else FALL_RISKS
         return st.sampled_from((*order[order.index(value) :], None))
-    if field in ("vertebral_fracture", "physician_restricted_impact", "frail"):
+    if field in ("vertebral_fracture", "frail"):
         return st.sampled_from((value, True, None))
+    if field == "physician_impact":  # allowing less impact is the riskier fact
+        return st.sampled_from((*IMPACT_LEVELS[: IMPACT_LEVELS.index(value) + 1], None))
     if field == "fragility_fractures":
         return st.integers(value, value + 5) | st.none()
     return st.floats(-7.0, value, allow_nan=False) | st.none()  # lowest_t_score
@@ -205,7 +210,7 @@ profiles = st.builds(
     recent_fracture_weeks=st.integers(0, 520) | st.none(),
     fall_risk=st.sampled_from((*FALL_RISKS, None)),
     pain_nrs=st.integers(0, 10) | st.none(),
-    physician_restricted_impact=st.booleans() | st.none(),
+    physician_impact=st.sampled_from((*IMPACT_LEVELS, None)),
     frail=st.booleans() | st.none(),
 )
 RISK_FIELDS = (
@@ -214,7 +219,7 @@ RISK_FIELDS = (
     "vertebral_fracture",
     "fragility_fractures",
     "fall_risk",
-    "physician_restricted_impact",
+    "physician_impact",
     "frail",
 )
 
@@ -248,7 +253,7 @@ def test_the_profile_is_read_from_real_scored_results():
         vertebral_fracture=False,
         fragility_fractures=1,
         recent_fracture_weeks=30,
-        physician_restricted_impact=False,
+        physician_impact="high",
         frail=False,
     )
     assert profile == Profile(
@@ -259,7 +264,7 @@ def test_the_profile_is_read_from_real_scored_results():
         recent_fracture_weeks=30,
         fall_risk="intermediate",  # gait speed 0.72 m/s after one fall
         pain_nrs=6,
-        physician_restricted_impact=False,
+        physician_impact="high",
         frail=False,
     )
     assert codes(profile) == [
@@ -276,7 +281,7 @@ def test_severe_osteoporosis_is_read_from_a_result_with_a_fragility_fracture():
         vertebral_fracture=True,
         fragility_fractures=1,
         recent_fracture_weeks=None,
-        physician_restricted_impact=True,
+        physician_impact="none",
     )
     assert profile.who_class == "severe_osteoporosis"
     assert (profile.fall_risk, profile.pain_nrs, profile.frail) == (None, None, None)
@@ -290,7 +295,7 @@ def test_missing_or_not_computable_results_leave_their_facts_unknown():
         vertebral_fracture=None,
         fragility_fractures=None,
         recent_fracture_weeks=None,
-        physician_restricted_impact=None,
+        physician_impact=None,
     )
     assert profile == Profile()
 
@@ -302,7 +307,7 @@ def test_a_result_filed_under_the_wrong_code_is_refused():
             vertebral_fracture=False,
             fragility_fractures=0,
             recent_fracture_weeks=None,
-            physician_restricted_impact=False,
+            physician_impact="high",
         )
 
 

@@ -1,13 +1,17 @@
+import html
 import io
 import json
 from datetime import date
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from osteorehab.accounts.domain import Part, Role
 from osteorehab.alerts.models import Alert
+from osteorehab.assessments.instruments.base import Reason
 from osteorehab.assessments.models import Assessment, Draft
+from osteorehab.audit.models import AuditEvent
 from osteorehab.cli import main as cli
 from tests.factories import client_for, login_of, make_caregiver, make_patient, member
 
@@ -75,7 +79,10 @@ def test_the_web_form_and_the_command_line_give_identical_results(team, code, fo
     assert response.status_code == 302, response.context["form"].errors
     assessment = Assessment.objects.get()
     assert assessment.answers == answers
-    assert assessment.result == cli_result(code, answers)
+    stored = dict(assessment.result)
+    # kept beside the English reasons: their templates, to show them in the reader's language
+    assert [Reason.from_stored(why) for why in stored.pop("why")] == stored["reasons"]
+    assert stored == cli_result(code, answers)
 
 
 def test_a_bad_measurement_is_refused_on_its_field(team):
@@ -125,6 +132,14 @@ def test_the_profile_reads_scores_with_their_cut_offs_and_the_safety_constraints
     assert page.context["profile"].vertebral_fracture is True
     assert page.context["constraints"]
     assert "clinical-reference 3.1" in page.content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    chinese = html.unescape(
+        client.get(reverse("assessments:profile", args=[patient.pk])).content.decode()
+    )
+    # the judgements, the constraints' facts and the flags in the reader's language
+    assert "T -2.5 <= -2.5 且有脆性骨折：严重（确立的）骨质疏松" in chinese
+    assert "椎体骨折" in chinese
+    assert "with a fragility fracture" not in chinese
 
 
 def test_a_patient_answers_one_question_per_screen_resumes_and_item9_shows_crisis_information(team):
@@ -244,3 +259,49 @@ def test_a_mistaken_assessment_is_marked_entered_in_error_not_changed(team):
     assert client.get(reverse("assessments:profile", args=[patient.pk])).context["rows"] == []
     caregiver = make_caregiver(make_patient(team, login=True), parts=list(Part))
     assert client_for(caregiver).get(retract).status_code == 404
+
+
+def test_the_fall_risk_form_takes_the_therapists_gait_speed_and_tug(team):
+    patient = make_patient(team)
+    therapist = client_for(member(team, Role.THERAPIST))
+    for code, field, value in (("gait_speed", "m_per_s", "0.7"), ("tug", "seconds", "16")):
+        therapist.post(
+            reverse("assessments:new", args=[patient.pk, code]),
+            {"administered_on": "2026-11-20", "occasion": "baseline", field: value},
+        )
+    page = client_for(member(team, Role.PHYSICIAN)).get(
+        reverse("assessments:new", args=[patient.pk, "falls_risk_wfg"])
+    )
+    form = page.context["form"]
+    assert (form["gait_speed_m_s"].value(), form["tug_seconds"].value()) == ("0.7", "16")
+    assert "Filled in from earlier measurements" in page.content.decode()
+
+
+def test_the_physician_decides_on_impact_and_the_profile_follows(team):
+    patient = make_patient(team)
+    url = reverse("assessments:impact", args=[patient.pk])
+    assert client_for(member(team, Role.THERAPIST)).get(url).status_code == 403
+    physician = client_for(member(team, Role.PHYSICIAN))
+    profile = reverse("assessments:profile", args=[patient.pk])
+    before = physician.get(profile).context
+    assert before["profile"].physician_impact is None
+    limit = next(c for c in before["constraints"] if c.code == "physician_impact_limit")
+    assert "not recorded" in limit.reason
+
+    missing = physician.post(url, {"level": "low", "decided_on": "2026-11-20"})
+    assert missing.status_code == 400
+    assert "reason" in missing.context["form"].errors
+    assert not patient.impact_decisions.exists()
+
+    physician.post(url, {"level": "low", "reason": "T -2.8", "decided_on": "2026-11-10"})
+    physician.post(url, {"level": "high", "reason": "Scan improved", "decided_on": "2026-11-20"})
+    after = physician.get(profile).context
+    assert after["profile"].physician_impact == "high"
+    assert "physician_impact_limit" not in [c.code for c in after["constraints"]]
+    assert [d.level for d in patient.impact_decisions.all()] == ["high", "low"]  # history kept
+    assert (
+        AuditEvent.objects.filter(
+            target="assessments.ImpactDecision", patient_id=patient.pk
+        ).count()
+        == 2
+    )

@@ -8,6 +8,8 @@ from django.db import transaction
 from osteorehab.accounts.access import visible_patients
 from osteorehab.accounts.domain import CLINICAL_ROLES, Role, missing_roles
 from osteorehab.accounts.models import CareTeam, User
+from osteorehab.assessments.domain import BASELINE_BATTERY
+from osteorehab.assessments.models import Assessment, Occasion
 from osteorehab.patients.demo import build_demo
 from osteorehab.patients.domain import EpisodeStatus
 from osteorehab.patients.models import Episode, Patient
@@ -33,6 +35,33 @@ def test_the_demo_program_has_a_full_team_every_status_and_a_caregiver():
         days = [c.on for c in episode.changes.all()]
         assert days == sorted(days)
         assert days[-1] == episode.status_since <= TODAY
+
+
+def test_the_demo_has_baselines_check_ups_and_impact_decisions_from_each_patients_team():
+    build_demo(today=TODAY)
+    assessed = Patient.objects.exclude(episodes__status=EpisodeStatus.REFERRED)
+    for patient in assessed:
+        baseline = set(
+            patient.assessments.filter(occasion=Occasion.BASELINE).values_list(
+                "instrument", flat=True
+            )
+        )
+        assert baseline == {code for codes in BASELINE_BATTERY.values() for code in codes}
+        # recorded by the patient's own care team (or the patient on their phone)
+        recorders = set(patient.assessments.values_list("recorded_by", flat=True))
+        allowed = {*patient.care_team.members.values_list("pk", flat=True), patient.user_id}
+        assert recorders <= allowed
+    started = Patient.objects.filter(episodes__changes__to_status=EpisodeStatus.ACTIVE)
+    assert started.exists()
+    for patient in started:
+        assert patient.impact_decisions.count() == 1
+    # the bi-weekly check-ups since the program started, none in the future
+    follow_ups = Assessment.objects.filter(occasion=Occasion.FOLLOW_UP, instrument="gad7")
+    assert follow_ups.count() > 10
+    assert all(a.administered_on <= TODAY for a in follow_ups)
+    # never a PHQ-9 item 9 above 0 without the alert it calls for
+    assert not [a for a in Assessment.objects.filter(instrument="phq9") if a.answers["items"][8]]
+    assert Assessment.objects.filter(self_reported=True, patient__user__username="patient").exists()
 
 
 class Rollback(Exception):
