@@ -123,39 +123,13 @@ def caseload_in_chinese(page: Page, demo: DemoProgram) -> None:
     expect(page.locator("#results tbody tr").first).to_be_visible()
 
 
-def recorded_baseline(demo: DemoProgram) -> Patient:
-    """The demo patient with a baseline TUG and DXA result, so the pages have scores to show."""
-    patient = own_record(demo)
-    dxa = {
-        "site": "femoral_neck",
-        "sex": patient.sex,
-        "age": patient.age,
-        "bmd_g_cm2": 0.558,
-        "fragility_fracture": True,
-        "postmenopausal": True,
-    }
-    baseline: list[tuple[str, str, dict[str, Any]]] = [
-        ("therapist", "tug", {"seconds": 13.5, "age": patient.age}),
-        ("physician", "bone_density", dxa),
-    ]
-    for by, code, answers in baseline:
-        assessment_record(
-            patient=patient,
-            by=demo.staff[by],
-            code=code,
-            answers=answers,
-            administered_on=timezone.localdate(),
-            occasion=Occasion.BASELINE,
-        )
-    return patient
-
-
 PHQ9_ITEM9_POSITIVE = [1, 2, 1, 0, 0, 1, 0, 0, 1]
 
 
 def assessment_list(page: Page, demo: DemoProgram) -> None:
-    page.goto(f"/patients/{recorded_baseline(demo).pk}/assessments/")
-    expect(page.locator("table.list tbody tr")).to_have_count(2)
+    patient = own_record(demo)  # the demo's baseline and bi-weekly check-ups
+    page.goto(f"/patients/{patient.pk}/assessments/")
+    expect(page.locator("table.list tbody tr")).to_have_count(patient.assessments.count())
 
 
 def phq9_form(page: Page, demo: DemoProgram) -> None:
@@ -164,7 +138,7 @@ def phq9_form(page: Page, demo: DemoProgram) -> None:
 
 
 def baseline_profile(page: Page, demo: DemoProgram) -> None:
-    page.goto(f"/patients/{recorded_baseline(demo).pk}/profile/")
+    page.goto(f"/patients/{own_record(demo).pk}/profile/")
     expect(page.locator("ul.constraints > li").first).to_be_visible()
 
 
