@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "osteorehab.patients",
     "osteorehab.assessments",
     "osteorehab.alerts",
+    "osteorehab.plans",
+    "osteorehab.psychology",
 ]
 
 MIDDLEWARE = [

@@ -14,6 +14,8 @@ urlpatterns = [
     path("", include("osteorehab.audit.urls")),
     path("", include("osteorehab.alerts.urls")),
     path("", include("osteorehab.assessments.urls")),
+    path("", include("osteorehab.plans.urls")),
+    path("", include("osteorehab.psychology.urls")),
     path("language/", language, name="set-language"),
     path("admin/", admin.site.urls),
 ]

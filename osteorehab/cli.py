@@ -4,8 +4,10 @@
     osteorehab score CODE --csv IN.csv --out OUT.csv a whole data set, one row per respondent
     osteorehab instruments                           the instrument codes
     osteorehab docs                                  docs/instruments.md, from the definitions
+    osteorehab prescribe PROFILE.json                the starting plan a profile would get
 
-Scoring needs no database and no Django: it is the same pure code the web forms use.
+Scoring and prescribing need no database and no Django: they are the same pure code the web
+uses (the prescription reads the built-in exercise library).
 Bad input exits with status 2 and a message naming the field.
 """
 
@@ -20,6 +22,9 @@ from typing import Any, TextIO
 from osteorehab.assessments.instruments import EXAMPLES, INSTRUMENTS
 from osteorehab.assessments.instruments.base import InputError, Instrument, Result, parse_cell
 from osteorehab.assessments.instruments.docs import markdown
+from osteorehab.plans.domain import facts_from_dict
+from osteorehab.plans.domain import prescribe as plan_prescribe
+from osteorehab.plans.library import EXERCISES
 
 BAD_INPUT = 2
 
@@ -120,11 +125,22 @@ def main(
     score.add_argument("--out", type=Path, help="where to write the scored CSV")
     commands.add_parser("instruments", help="list the instrument codes")
     commands.add_parser("docs", help="print docs/instruments.md")
+    prescribe = commands.add_parser("prescribe", help="the starting plan for a profile")
+    prescribe.add_argument("file", nargs="?", default="-", help="profile JSON (default: stdin)")
     args = parser.parse_args(argv)
 
     try:
         if args.command == "docs":
             stdout.write(markdown(INSTRUMENTS.values(), EXAMPLES))
+            return 0
+        if args.command == "prescribe":
+            try:
+                facts = facts_from_dict(read_json(args.file, stdin))
+            except ValueError as error:
+                raise Usage(str(error)) from None
+            plan = plan_prescribe(facts, EXERCISES)
+            json.dump(plan.as_dict(EXERCISES), stdout, ensure_ascii=False, indent=2)
+            print(file=stdout)
             return 0
         if args.command == "instruments":
             for code, instrument in sorted(INSTRUMENTS.items()):

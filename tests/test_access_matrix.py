@@ -21,6 +21,8 @@ from osteorehab.accounts.models import User
 from osteorehab.assessments.services import assessment_record
 from osteorehab.audit.models import AuditEvent
 from osteorehab.patients.models import Caregiver, Patient
+from osteorehab.plans.models import GoalRating, PlanVersion
+from osteorehab.plans.services import goal_create
 from tests.factories import (
     client_for,
     login_of,
@@ -45,6 +47,7 @@ PATIENT_ARGUMENTS = {
     "medication_id",
     "assessment_id",
     "alert_id",
+    "goal_id",
 }
 # Arguments of URLs that are not about one patient (the admin's, the password reset's).
 OTHER_ARGUMENTS = {
@@ -124,6 +127,19 @@ def world():
             answers={"items": [1, 1, 1, 1, 1, 1, 1, 1, 1]},  # item 9 > 0: raises an alert
             administered_on=date(2026, 1, 10),
         )
+        goal_create(
+            patient=outsider,
+            by=member(team, Role.THERAPIST),
+            statement="Walk to the market",
+            phase="medium",
+            importance=2,
+            difficulty=2,
+            level_minus_2="Stays home",
+            level_minus_1="Walks to the door",
+            level_0="Walks to the market with a stick",
+            level_plus_1="Walks there and back",
+            level_plus_2="Walks there and back carrying shopping",
+        )
         Caregiver.objects.create(
             patient=outsider,
             name=f"{marker} Jr",
@@ -145,6 +161,7 @@ def arguments_for(route: Route, outsider: Patient) -> dict[str, str]:
         "medication_id": outsider.medications.get().pk,
         "assessment_id": outsider.assessments.get().pk,
         "alert_id": outsider.alerts.get().pk,
+        "goal_id": outsider.goals.get().pk,
         "code": "phq9",
         "uidb64": "MQ",
         "app_label": "accounts",
@@ -182,6 +199,8 @@ def outsider_state(outsiders: list[Patient]) -> list[tuple]:
             p.caregivers.filter(revoked_at__isnull=True).count(),
             list(p.episodes.values_list("status", "version")),
             p.user.password if p.user else None,
+            GoalRating.objects.filter(goal__patient=p).count(),
+            PlanVersion.objects.filter(plan__patient=p).count(),
         )
         for p in (Patient.objects.get(pk=o.pk) for o in outsiders)
     ]

@@ -1,4 +1,3 @@
-from datetime import date
 from typing import Any
 
 from django.conf import settings
@@ -17,11 +16,12 @@ from osteorehab.core.types import AuthedRequest
 from osteorehab.patients.models import Patient
 
 from . import services
-from .domain import BASELINE_BATTERY, FOLLOW_UP_BATTERY, profile_from_results, safety_constraints
+from .domain import BASELINE_BATTERY, FOLLOW_UP_BATTERY, safety_constraints
 from .forms import AssessmentForm, ImpactDecisionForm, QuestionForm, has_form
 from .instruments import INSTRUMENTS
-from .instruments.base import InputError, Instrument, Result
+from .instruments.base import Instrument
 from .models import Assessment, Draft, Occasion
+from .selectors import patient_baseline
 
 # What a patient answers on their own phone: their baseline questionnaires and the bi-weekly
 # psychological check-up.
@@ -35,19 +35,6 @@ def _instrument(code: str) -> Instrument:
     if instrument is None or not has_form(instrument):
         raise Http404
     return instrument
-
-
-def _baseline(patient: Patient) -> dict[str, Assessment]:
-    """Each instrument's latest baseline assessment, or its latest of any occasion where it had
-    no baseline (one query)."""
-    chosen: dict[str, Assessment] = {}
-    for assessment in patient.assessments.valid().order_by("-administered_on", "-id"):
-        held = chosen.get(assessment.instrument)
-        if held is None or (
-            held.occasion != Occasion.BASELINE and assessment.occasion == Occasion.BASELINE
-        ):
-            chosen[assessment.instrument] = assessment
-    return chosen
 
 
 # Fields one instrument takes from another's latest result, so that a measurement is not typed
@@ -70,15 +57,6 @@ def _carried(patient: Patient, code: str) -> tuple[dict[str, str], list[Assessme
             values[field] = f"{latest.total:g}"
             sources.append(latest)
     return values, sources
-
-
-def _rescored(assessment: Assessment) -> Result | None:
-    """The result as the scorer gives it now; None if the stored answers no longer pass it
-    (the stored result, as scored then, stays on the assessment's own page)."""
-    try:
-        return INSTRUMENTS[assessment.instrument].score(assessment.answers)
-    except (KeyError, InputError):
-        return None
 
 
 @login_required
@@ -172,32 +150,15 @@ def assessment_detail(request: AuthedRequest, patient_id: int, assessment_id: in
     )
 
 
-def _weeks_since(day: date | None) -> int | None:
-    return (timezone.localdate() - day).days // 7 if day else None
-
-
 @login_required
 def profile(request: AuthedRequest, patient_id: int) -> HttpResponse:
     """The baseline profile: every latest score with its band and the cut-off it was judged by,
     fall risk, fracture risk, WHO class and the exercise safety constraints, with why."""
     patient = patient_for(request, patient_id, part=Part.PROGRESS)
-    latest = _baseline(patient)
-    # Scores are recomputed from the stored answers: the profile reads what the scorer says now.
-    rescored = {code: _rescored(a) for code, a in latest.items()}
-    results = {code: result for code, result in rescored.items() if result is not None}
-    falls = latest.get("falls_risk_wfg")
-    impact = patient.impact_decisions.select_related("decided_by").first()
-    fractures = list(patient.fractures.valid())
-    facts = profile_from_results(
-        results,
-        vertebral_fracture=any(f.site == "vertebra" for f in fractures),
-        fragility_fractures=len(fractures),
-        recent_fracture_weeks=_weeks_since(max((f.occurred_on for f in fractures), default=None)),
-        physician_impact=impact.level if impact else None,
-        frail=falls.answers.get("frailty") if falls else None,
-    )
+    baseline = patient_baseline(patient)
+    results, impact = baseline.results, baseline.impact
     rows = [
-        (INSTRUMENTS[code], latest[code], result)
+        (INSTRUMENTS[code], baseline.assessments[code], result)
         for code, result in sorted(results.items(), key=lambda item: item[0])
     ]
     return render(
@@ -206,8 +167,8 @@ def profile(request: AuthedRequest, patient_id: int) -> HttpResponse:
         {
             "patient": patient,
             "rows": rows,
-            "profile": facts,
-            "constraints": safety_constraints(facts),
+            "profile": baseline.profile,
+            "constraints": safety_constraints(baseline.profile),
             "bone": results.get("bone_density"),
             "falls": results.get("falls_risk_wfg"),
             "fracture": results.get("garvan"),

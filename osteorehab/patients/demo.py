@@ -16,6 +16,7 @@ from django.db import transaction
 from osteorehab.accounts.domain import CLINICAL_ROLES, Part, Role
 from osteorehab.accounts.models import CareTeam, CareTeamMember, Organisation, Site, User
 from osteorehab.assessments.demo import demo_assessments
+from osteorehab.plans.demo import demo_plans
 
 from .domain import EpisodeStatus
 from .models import (
@@ -192,6 +193,14 @@ def build_demo(*, patients: int = 12, seed: int = 2026, today: date) -> DemoProg
             )
         )
         episodes.append((patient, referred_on, path))
+    # Someone just assessed, with a vertebral fracture, waiting for their first plan.
+    waiting = next(p for p, _on, path in episodes if path[-1] is EpisodeStatus.ASSESSMENT)
+    if not any(f.patient is waiting and f.site == FractureSite.VERTEBRA for f in fractures):
+        fractures.append(
+            Fracture(
+                patient=waiting, site=FractureSite.VERTEBRA, occurred_on=today - timedelta(days=200)
+            )
+        )
     Fracture.objects.bulk_create(fractures, batch_size=2000)
     Medication.objects.bulk_create(medications, batch_size=2000)
 
@@ -286,4 +295,12 @@ def build_demo(*, patients: int = 12, seed: int = 2026, today: date) -> DemoProg
         today=today,
         rng=rng,
     )
+    # The first team's patients in the program have their plan; the demo patient, goals too.
+    started = [
+        rows[index]
+        for index, steps in history
+        if rows[index].care_team_id == teams[0].pk
+        and any(status is EpisodeStatus.ACTIVE for status, _on in steps)
+    ]
+    demo_plans(started, staff["therapist"], staff["physician"], demo_patient)
     return DemoProgram(organisation, staff, len(rows), "patient", "caregiver")

@@ -3,14 +3,24 @@ from typing import Any, cast
 from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from osteorehab.accounts.domain import Part
 from osteorehab.accounts.models import PART_LABELS, CareTeam
 from osteorehab.core.forms import DateInput
 
-from .domain import TRANSITIONS, EpisodeStatus
-from .models import STATUS_LABELS, Caregiver, Consent, Episode, Fracture, Medication, Patient
+from .domain import COVERED_DAYS_PER_DOSE, TRANSITIONS, USUAL_DAYS_SUPPLY, EpisodeStatus
+from .models import (
+    STATUS_LABELS,
+    Caregiver,
+    Consent,
+    Episode,
+    Fracture,
+    Medication,
+    MedicationFill,
+    Patient,
+)
 from .services import PATIENT_FIELDS
 
 PART_CHOICES = [(part.value, PART_LABELS[part]) for part in Part]
@@ -64,6 +74,54 @@ class MedicationForm(forms.ModelForm):
 
 class MedicationStopForm(forms.Form):
     stopped_on = forms.DateField(label=_("Stopped on"), widget=DateInput())
+
+
+class RefillForm(forms.ModelForm):
+    """A refill of one medicine; the days' supply is prefilled where clinical-reference 5 gives
+    the medicine's dose interval (denosumab 6-monthly, zoledronate yearly)."""
+
+    class Meta:
+        model = MedicationFill
+        fields = ("dispensed_on", "days_supply")
+        widgets = {"dispensed_on": DateInput()}
+
+    def __init__(self, *args: Any, medication: Medication, **kwargs: Any) -> None:
+        initial: dict[str, Any] = {"dispensed_on": timezone.localdate()}
+        if medication.drug in USUAL_DAYS_SUPPLY:
+            initial["days_supply"] = USUAL_DAYS_SUPPLY[medication.drug]
+        kwargs.setdefault("initial", initial)
+        super().__init__(*args, **kwargs)
+        days_supply = self.fields["days_supply"]
+        days_supply.widget.attrs["min"] = 1
+        # clinical-reference 5: long-interval medicines count the days their doses cover.
+        days_supply.help_text = gettext(
+            "The number of days this supply covers. For a long-interval medicine, count the days "
+            "its doses cover: %(weekly)s for each weekly dose, %(monthly)s for each monthly dose, "
+            "%(six_monthly)s for a 6-monthly dose of denosumab, %(yearly)s for a yearly dose of "
+            "zoledronic acid."
+        ) % {
+            "weekly": COVERED_DAYS_PER_DOSE["weekly"],
+            "monthly": COVERED_DAYS_PER_DOSE["monthly"],
+            "six_monthly": COVERED_DAYS_PER_DOSE["6-monthly"],
+            "yearly": COVERED_DAYS_PER_DOSE["yearly"],
+        }
+
+
+class RefillChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return gettext("dispensed %(date)s, %(days)s days") % {
+            "date": obj.dispensed_on.isoformat(),
+            "days": obj.days_supply,
+        }
+
+
+class RefillRetractForm(forms.Form):
+    fill = RefillChoiceField(label=_("Refill"), queryset=MedicationFill.objects.none())
+    reason = forms.CharField(label=_("Why is this entry wrong?"), max_length=300)
+
+    def __init__(self, *args: Any, medication: Medication, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(RefillChoiceField, self.fields["fill"]).queryset = medication.fills.valid()
 
 
 class RetractForm(forms.Form):

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -167,6 +168,39 @@ class Medication(Correctable):
 
     def __str__(self) -> str:
         return self.drug_other or self.get_drug_display()
+
+
+class MedicationFill(Correctable):
+    """One dispensing (a refill) of a medicine, for its proportion of days covered
+    (clinical-reference 5)."""
+
+    medication = models.ForeignKey(Medication, on_delete=models.CASCADE, related_name="fills")
+    dispensed_on = models.DateField(_("dispensed on"))
+    # clinical-reference 5: the days the supply covers (for long-interval medicines, the days
+    # its doses cover).
+    days_supply = models.PositiveIntegerField(_("days' supply"), validators=[MinValueValidator(1)])
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("refill")
+        verbose_name_plural = _("refills")
+        ordering = ["-dispensed_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(days_supply__gte=1), name="medication_fill_covers_a_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dispensed_on} ({self.days_supply})"
+
+    # A refill belongs to its medicine's patient (read by the audit trail and corrections).
+    @property
+    def patient_id(self) -> int:  # type: ignore[override]
+        return self.medication.patient_id
 
 
 class ConsentKind(models.TextChoices):

@@ -18,12 +18,16 @@ from osteorehab.audit.services import audit_write, changes_of, values_of
 
 from .domain import (
     CLOSED,
+    Adherence,
     EpisodeStatus,
+    Fill,
     Refusal,
     birth_date_refusal,
     duplicate_key,
     event_date_refusal,
+    monitoring_window,
     normalise_name,
+    pdc,
     transition_refusal,
 )
 from .models import (
@@ -35,6 +39,7 @@ from .models import (
     EpisodeStatusChange,
     Fracture,
     Medication,
+    MedicationFill,
     Patient,
 )
 
@@ -244,10 +249,57 @@ def medication_stop(*, medication: Medication, by: User, stopped_on: date) -> Me
     _refuse_dates(medication.patient.date_of_birth, stopped_on=stopped_on)
     if stopped_on < medication.started_on:
         raise ValidationError({"stopped_on": _("The medicine cannot stop before it started.")})
+    if medication.fills.valid().filter(dispensed_on__gt=stopped_on).exists():
+        raise ValidationError(
+            {"stopped_on": _("A refill of this medicine was dispensed after this date.")}
+        )
     medication.stopped_on = stopped_on
     medication.save(update_fields=["stopped_on"])
     _audit_changed(by, medication, stopped_on=[None, stopped_on])
     return medication
+
+
+@transaction.atomic
+def medication_fill_record(
+    *, medication: Medication, by: User, dispensed_on: date, days_supply: int
+) -> MedicationFill:
+    """Record a refill: the day the medicine was dispensed and the days the supply covers
+    (clinical-reference 5: for long-interval medicines, in covered days)."""
+    # Locked, so a stop or a correction of the medicine saved meanwhile is seen here.
+    medication = (
+        Medication.objects.select_for_update().select_related("patient").get(pk=medication.pk)
+    )
+    if medication.error_reason:
+        raise ValidationError(_("This medicine is marked as entered in error."))
+    _refuse_dates(medication.patient.date_of_birth, dispensed_on=dispensed_on)
+    if dispensed_on < medication.started_on:
+        raise ValidationError({"dispensed_on": _("This date is before the medicine was started.")})
+    if medication.stopped_on and dispensed_on > medication.stopped_on:
+        raise ValidationError({"dispensed_on": _("This date is after the medicine was stopped.")})
+    if days_supply < 1:
+        raise ValidationError({"days_supply": _("The supply must cover at least one day.")})
+    fill = MedicationFill.objects.create(
+        medication=medication, dispensed_on=dispensed_on, days_supply=days_supply, recorded_by=by
+    )
+    _audit_created(by, fill, ("dispensed_on", "days_supply"), medication=medication.pk)
+    return fill
+
+
+def medication_adherence(medication: Medication, *, today: date) -> Adherence | None:
+    """The medicine's proportion of days covered over the programme's window (the last 365
+    days, or since the first refill if that is later), up to today or to the day it stopped;
+    None before its first refill (clinical-reference 5). Reads `medication.fills`, so a
+    prefetch of the valid fills is used."""
+    fills = [
+        Fill(fill.dispensed_on, fill.days_supply)
+        for fill in medication.fills.all()
+        if not fill.error_reason
+    ]
+    until = min(today, medication.stopped_on) if medication.stopped_on else today
+    window = monitoring_window([fill.dispensed_on for fill in fills], until=until)
+    if window is None:
+        return None
+    return pdc(fills, start=window[0], end=window[1])
 
 
 @transaction.atomic

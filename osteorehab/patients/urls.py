@@ -21,6 +21,16 @@ urlpatterns = [
         name="medication-stop",
     ),
     path(
+        "patients/<int:patient_id>/medications/<int:medication_id>/refills/new/",
+        views.medication_refill,
+        name="medication-refill",
+    ),
+    path(
+        "patients/<int:patient_id>/medications/<int:medication_id>/refills/error/",
+        views.medication_fill_retract,
+        name="medication-fill-retract",
+    ),
+    path(
         "patients/<int:patient_id>/medications/<int:medication_id>/error/",
         views.medication_retract,
         name="medication-retract",

@@ -1,3 +1,4 @@
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -9,6 +10,7 @@ from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -28,7 +30,7 @@ from osteorehab.core.forms import run_service
 from osteorehab.core.types import AuthedRequest
 
 from . import services
-from .domain import OPEN, EpisodeStatus
+from .domain import OPEN, Adherence, EpisodeStatus
 from .forms import (
     AcceptInviteForm,
     CaregiverForm,
@@ -41,11 +43,21 @@ from .forms import (
     LoginDetailsForm,
     MedicationForm,
     MedicationStopForm,
+    RefillForm,
+    RefillRetractForm,
     RegisterForm,
     RetractForm,
     ShareForm,
 )
-from .models import STATUS_LABELS, Caregiver, Episode, EpisodeStatusChange, Patient
+from .models import (
+    STATUS_LABELS,
+    Caregiver,
+    Episode,
+    EpisodeStatusChange,
+    Medication,
+    MedicationFill,
+    Patient,
+)
 
 CASELOAD_ROLES = (*CLINICAL_ROLES, Role.LEAD)
 PAGE_SIZE = 25
@@ -142,11 +154,46 @@ def record(request: AuthedRequest, patient_id: int) -> HttpResponse:
         context["care_team"] = patient.care_team
     if Part.MEDICAL in parts:
         context["fractures"] = patient.fractures.valid()
-        context["medications"] = patient.medications.valid()
+        context["medications"] = _medication_rows(patient)
     if context["is_staff_view"] or user.role == Role.PATIENT:
         context["consents"] = patient.consents.select_related("taken_by")
         context["caregivers"] = patient.caregivers.all()
     return render(request, "patients/record.html", context)
+
+
+# clinical-reference 5: PDC >= 0.80 is adherent, below it is not.
+ADHERENCE_WORDS = {
+    True: gettext_lazy("adherent (≥ 80%)"),
+    False: gettext_lazy("below 80%"),
+}
+
+
+@dataclass(frozen=True)
+class MedicationRow:
+    """A medicine on the record page, with its refills and proportion of days covered."""
+
+    medication: Medication
+    fill_count: int
+    adherence: Adherence | None
+
+    @property
+    def adherence_words(self) -> Promise | None:
+        return ADHERENCE_WORDS[self.adherence.adherent] if self.adherence else None
+
+
+def _medication_rows(patient: Patient) -> list[MedicationRow]:
+    medications = patient.medications.valid().prefetch_related(
+        Prefetch("fills", queryset=MedicationFill.objects.valid())
+    )
+    today = timezone.localdate()
+    return [
+        MedicationRow(
+            medication=medication,
+            fill_count=len(medication.fills.all()),
+            adherence=services.medication_adherence(medication, today=today),
+        )
+        for medication in medications
+    ]
 
 
 def _form_page(
@@ -324,6 +371,57 @@ def medication_stop(request: AuthedRequest, patient_id: int, medication_id: int)
     ):
         return _saved(request, patient, _("Medicine recorded as stopped."))
     title = _("Stop %(medicine)s") % {"medicine": medication}
+    return _form_page(request, form, title=title, patient=patient, submit=_("Save"))
+
+
+def _medication_of(
+    request: AuthedRequest, patient_id: int, medication_id: int
+) -> tuple[Patient, Medication]:
+    patient = patient_for(request, patient_id, action=Action.EDIT, part=Part.MEDICAL)
+    return patient, get_object_or_404(patient.medications.valid(), pk=medication_id)
+
+
+@login_required
+def medication_refill(request: AuthedRequest, patient_id: int, medication_id: int) -> HttpResponse:
+    """Record a refill; the page also lists the refills so far and the PDC they give."""
+    patient, medication = _medication_of(request, patient_id, medication_id)
+    form = RefillForm(request.POST or None, medication=medication)
+    if request.method == "POST" and run_service(
+        form,
+        lambda d: services.medication_fill_record(medication=medication, by=request.user, **d),
+    ):
+        return _saved(request, patient, _("Refill recorded."))
+    fills = medication.fills.valid().select_related("recorded_by")
+    return _form_page(
+        request,
+        form,
+        title=_("Record a refill of %(medicine)s") % {"medicine": medication},
+        patient=patient,
+        submit=_("Save"),
+        template="patients/refill.html",
+        medication=medication,
+        fills=fills,
+        row=MedicationRow(
+            medication=medication,
+            fill_count=len(fills),
+            adherence=services.medication_adherence(medication, today=timezone.localdate()),
+        ),
+    )
+
+
+@login_required
+def medication_fill_retract(
+    request: AuthedRequest, patient_id: int, medication_id: int
+) -> HttpResponse:
+    """Mark one of the medicine's refills as entered in error; its PDC no longer counts it."""
+    patient, medication = _medication_of(request, patient_id, medication_id)
+    form = RefillRetractForm(request.POST or None, medication=medication)
+    if request.method == "POST" and run_service(
+        form,
+        lambda d: services.entry_retract(entry=d["fill"], by=request.user, reason=d["reason"]),
+    ):
+        return _saved(request, patient, _("Entry marked as entered in error."))
+    title = _("Mark a refill of %(medicine)s as entered in error") % {"medicine": medication}
     return _form_page(request, form, title=title, patient=patient, submit=_("Save"))
 
 

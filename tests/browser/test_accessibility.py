@@ -177,6 +177,25 @@ def alerts(page: Page, demo: DemoProgram) -> None:
     expect(page.locator("ul.alerts > li")).to_have_count(1)
 
 
+def plan(page: Page, demo: DemoProgram) -> None:
+    page.goto(f"/patients/{own_record(demo).pk}/plan/")
+    expect(page.locator("table.week tbody tr").first).to_be_visible()
+
+
+def plan_add(page: Page, demo: DemoProgram) -> None:
+    page.goto(f"/patients/{own_record(demo).pk}/plan/add/")
+    expect(page.get_by_role("checkbox")).to_have_count(7)
+
+
+def goals(page: Page, demo: DemoProgram) -> None:
+    page.goto(f"/patients/{own_record(demo).pk}/goals/")
+    expect(page.locator("section.card")).to_have_count(2)
+
+
+def psychology(page: Page, demo: DemoProgram) -> None:
+    page.goto(f"/patients/{own_record(demo).pk}/psychology/")
+
+
 @dataclass(frozen=True)
 class Visit:
     login: Callable[[DemoProgram], str] | None
@@ -217,6 +236,11 @@ VISITS = {
     "question": Visit(patient, PHONE, question),
     "crisis": Visit(patient, PHONE, crisis),
     "alerts": Visit(staff("counsellor"), DESKTOP, alerts),
+    "plan": Visit(staff("therapist"), DESKTOP, plan),
+    "plan-add": Visit(staff("therapist"), DESKTOP, plan_add),
+    "goals": Visit(staff("nurse"), DESKTOP, goals),
+    "psychology": Visit(staff("counsellor"), DESKTOP, psychology),
+    "own-plan": Visit(patient, PHONE, plan),
 }
 
 

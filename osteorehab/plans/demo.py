@@ -1,0 +1,88 @@
+"""Demo plans: each patient in the program has the plan the prescription drafts from their
+profile, saved by the therapist and approved by the physician where needed; the demo patient
+also has goals in their own words, rated once."""
+
+from collections.abc import Sequence
+
+from django.utils import timezone
+
+from osteorehab.accounts.models import User
+from osteorehab.assessments.selectors import patient_baseline
+from osteorehab.patients.models import Patient
+
+from . import domain, services
+from .builtin import load_builtin
+from .models import Exercise
+from .selectors import library
+
+GOALS = (
+    # (statement, phase, measure, importance, difficulty, levels -2..+2, rated level)
+    (
+        "Walk to the market without fear",
+        "medium",
+        "short_fes_i",
+        3,
+        2,
+        (
+            "Does not go out alone",
+            "Walks to the end of the street with someone",
+            "Walks to the market with a stick",
+            "Walks to the market and back without resting",
+            "Walks there and back carrying the shopping",
+        ),
+        0,
+    ),
+    (
+        "Carry my grandson up the stairs",
+        "long",
+        "chair_stand_30s",
+        2,
+        3,
+        (
+            "Cannot lift him",
+            "Lifts him onto the sofa while sitting",
+            "Carries him across the room, back straight",
+            "Carries him up three steps with the rail",
+            "Carries him up one flight with the rail",
+        ),
+        -1,
+    ),
+)
+
+
+def demo_plans(
+    patients: Sequence[Patient], therapist: User, physician: User, person: Patient
+) -> None:
+    if not Exercise.objects.exists():  # the tables were flushed (a test), not migrated
+        load_builtin(Exercise)
+    exercises = library()
+    for patient in patients:
+        facts = domain.Facts(patient_baseline(patient).profile, False, False, False)
+        version = services.plan_version_save(
+            patient=patient,
+            by=therapist,
+            items=domain.prescribe(facts, exercises).items,
+            facts=facts,
+            reason="Baseline plan, drafted from the profile",
+            based_on=0,
+        )
+        if not version.approved:
+            services.plan_version_approve(version=version, by=physician)
+    for statement, phase, measure, importance, difficulty, levels, rated in GOALS:
+        goal = services.goal_create(
+            patient=person,
+            by=therapist,
+            statement=statement,
+            phase=phase,
+            measure=measure,
+            importance=importance,
+            difficulty=difficulty,
+            level_minus_2=levels[0],
+            level_minus_1=levels[1],
+            level_0=levels[2],
+            level_plus_1=levels[3],
+            level_plus_2=levels[4],
+            baseline_level=-1,
+        )
+        # rated at the first review, today (a goal is never rated before it was set)
+        services.goal_rate(goal=goal, by=therapist, level=rated, rated_on=timezone.localdate())

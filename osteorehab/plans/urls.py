@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "plans"
+urlpatterns = [
+    path("patients/<int:patient_id>/plan/", views.plan_view, name="plan"),
+    path("patients/<int:patient_id>/plan/draft/", views.plan_draft, name="draft"),
+    path("patients/<int:patient_id>/plan/add/", views.plan_item_add, name="add"),
+    path("patients/<int:patient_id>/plan/remove/", views.plan_item_remove, name="remove"),
+    path("patients/<int:patient_id>/plan/approve/", views.plan_approve, name="approve"),
+    path("patients/<int:patient_id>/plan/handout.pdf", views.plan_handout, name="handout"),
+    path("patients/<int:patient_id>/goals/", views.goals, name="goals"),
+    path("patients/<int:patient_id>/goals/new/", views.goal_new, name="goal-new"),
+    path("patients/<int:patient_id>/goals/<int:goal_id>/rate/", views.goal_rate, name="goal-rate"),
+]
