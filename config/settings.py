@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "osteorehab.alerts",
     "osteorehab.plans",
     "osteorehab.psychology",
+    "osteorehab.education",
+    "osteorehab.homesafety",
 ]
 
 MIDDLEWARE = [

@@ -16,6 +16,8 @@ urlpatterns = [
     path("", include("osteorehab.assessments.urls")),
     path("", include("osteorehab.plans.urls")),
     path("", include("osteorehab.psychology.urls")),
+    path("", include("osteorehab.education.urls")),
+    path("", include("osteorehab.homesafety.urls")),
     path("language/", language, name="set-language"),
     path("admin/", admin.site.urls),
 ]

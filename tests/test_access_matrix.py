@@ -20,6 +20,8 @@ from osteorehab.accounts.domain import CLINICAL_ROLES, Part, Role
 from osteorehab.accounts.models import User
 from osteorehab.assessments.services import assessment_record
 from osteorehab.audit.models import AuditEvent
+from osteorehab.education.services import assignment_create, food_item_create
+from osteorehab.homesafety.services import home_safety_check_record
 from osteorehab.patients.models import Caregiver, Patient
 from osteorehab.plans.models import GoalRating, PlanVersion
 from osteorehab.plans.services import goal_create
@@ -48,6 +50,7 @@ PATIENT_ARGUMENTS = {
     "assessment_id",
     "alert_id",
     "goal_id",
+    "action_id",
 }
 # Arguments of URLs that are not about one patient (the admin's, the password reset's).
 OTHER_ARGUMENTS = {
@@ -60,6 +63,9 @@ OTHER_ARGUMENTS = {
     "pk",
     "id",
     "code",  # an instrument's code
+    "exercise_id",  # the exercise library and presets are shared, not one patient's
+    "preset_id",
+    "food_id",  # the organisation's food list for the calcium check, not one patient's
 }
 
 
@@ -140,6 +146,23 @@ def world():
             level_plus_1="Walks there and back",
             level_plus_2="Walks there and back carrying shopping",
         )
+        home_safety_check_record(
+            patient=outsider,
+            by=member(team, Role.NURSE),
+            checked_on=date(2026, 1, 12),
+            how="in_person",
+            answers={"living_rugs": "hazard"},
+        )
+        assignment_create(patient=outsider, by=member(team, Role.NURSE), module="nutrition")
+        food_item_create(
+            by=member(team, Role.NURSE),
+            name_en="Milk",
+            name_zh="牛奶",
+            serving_en="one glass",
+            serving_zh="一杯",
+            mg_per_serving=300,
+            source="Test value",
+        )
         Caregiver.objects.create(
             patient=outsider,
             name=f"{marker} Jr",
@@ -162,7 +185,11 @@ def arguments_for(route: Route, outsider: Patient) -> dict[str, str]:
         "assessment_id": outsider.assessments.get().pk,
         "alert_id": outsider.alerts.get().pk,
         "goal_id": outsider.goals.get().pk,
+        "action_id": outsider.home_safety_actions.get().pk,
         "code": "phq9",
+        "exercise_id": 1,
+        "preset_id": 1,
+        "food_id": outsider.organisation.food_items.get().pk,
         "uidb64": "MQ",
         "app_label": "accounts",
         "object_id": outsider.user_id,
@@ -201,6 +228,10 @@ def outsider_state(outsiders: list[Patient]) -> list[tuple]:
             p.user.password if p.user else None,
             GoalRating.objects.filter(goal__patient=p).count(),
             PlanVersion.objects.filter(plan__patient=p).count(),
+            p.home_safety_checks.count(),
+            list(p.home_safety_actions.values_list("pk", "done_on", "resolved_by_check")),
+            list(p.education_assignments.values_list("module", "attempts", "completed_on")),
+            p.nutrition_checks.count(),
         )
         for p in (Patient.objects.get(pk=o.pk) for o in outsiders)
     ]

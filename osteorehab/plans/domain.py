@@ -140,10 +140,9 @@ def applicable_contraindications(facts: Facts) -> dict[Contraindication, Reason]
         Contraindication.RECENT_FRACTURE: facts.recent_fracture,
         Contraindication.SEVERE_KYPHOSIS: facts.severe_kyphosis,
         Contraindication.ACUTE_PAIN: facts.acute_pain,
-        Contraindication.PHYSICIAN_RESTRICTED_IMPACT: None
-        if profile.physician_impact is None
-        else profile.physician_impact != "high",
     }
+    # PHYSICIAN_RESTRICTED_IMPACT is not read here: the physician allows impact up to a level,
+    # which the impact ceiling applies (a walk within "low" stays allowed).
     return {
         tag: Reason("{tag}: not recorded, treated as present", tag=TAG_WORDS[tag])
         if value is None
@@ -570,9 +569,30 @@ def _up(
 RECORDED_FACTS = ("recent_fracture", "severe_kyphosis", "acute_pain")
 
 
-def content(items: Sequence[Item], facts: Facts) -> dict[str, Any]:
-    """A plan version's document, as stored (JSON)."""
+# The parts of the care plan besides the exercise: each a list of entries {"key", "en", "zh"}
+# (the entry in both languages, written when the version is), in the order they are shown.
+SECTIONS = {
+    "goals": gettext_noop("Goals"),
+    "psychology": gettext_noop("Psychological work"),
+    "education": gettext_noop("Education"),
+    "nutrition": gettext_noop("Nutrition"),
+    "medication": gettext_noop("Medication"),
+    "home_safety": gettext_noop("Home safety"),
+}
+
+
+def gathered(sections: Mapping[str, Any]) -> dict[str, list[Any]]:
+    """The other parts of the plan, as a version keeps them, in SECTIONS' order."""
+    return {name: list(sections.get(name, ())) for name in SECTIONS}
+
+
+def content(
+    items: Sequence[Item], facts: Facts, sections: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """A plan version's document, as stored (JSON): the exercise items, the facts they were
+    checked with, and the other parts of the plan."""
     return {
+        "sections": gathered(sections) if sections else {},
         "facts": {name: getattr(facts, name) for name in RECORDED_FACTS},
         "items": [
             {
@@ -618,10 +638,14 @@ def _dose_words(dose: Dose) -> str:
 
 
 def changes(
-    old: Mapping[str, Any] | None, new: Mapping[str, Any], names: Mapping[str, str]
+    old: Mapping[str, Any] | None,
+    new: Mapping[str, Any],
+    names: Mapping[str, str],
+    language: str = "en",
 ) -> list[Reason]:
     """What changed between two plan documents, in words: exercises added and removed, days and
-    doses changed, recorded facts changed. `names` gives each exercise code's name."""
+    doses changed, recorded facts changed, entries of the other parts added, changed or
+    removed. `names` gives each exercise code's name; `language` picks the entries' words."""
     before = {item.exercise: item for item in items_of(old or {})}
     after = {item.exercise: item for item in items_of(new)}
     found: list[Reason] = []
@@ -663,6 +687,35 @@ def changes(
                     new=_yes_no(new_facts.get(name)),
                 )
             )
+    return found + _section_changes(old, new, "zh" if language.startswith("zh") else "en")
+
+
+def _section_changes(
+    old: Mapping[str, Any] | None, new: Mapping[str, Any], language: str
+) -> list[Reason]:
+    if not new.get("sections"):  # a version that did not gather the other parts
+        return []
+    found: list[Reason] = []
+    for section, label in SECTIONS.items():
+        before = {e["key"]: e for e in (old or {}).get("sections", {}).get(section, ())}
+        after = {e["key"]: e for e in new["sections"].get(section, ())}
+        for key, entry in after.items():
+            if key not in before:
+                found.append(Reason("{part}: added {entry}", part=label, entry=entry[language]))
+            elif before[key][language] != entry[language]:
+                found.append(
+                    Reason(
+                        "{part}: {old} → {new}",
+                        part=label,
+                        old=before[key][language],
+                        new=entry[language],
+                    )
+                )
+        found += [
+            Reason("{part}: removed {entry}", part=label, entry=entry[language])
+            for key, entry in before.items()
+            if key not in after
+        ]
     return found
 
 

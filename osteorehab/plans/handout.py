@@ -105,6 +105,16 @@ def handout_pdf(patient: Patient, version: PlanVersion) -> bytes:
                 para(_("How much: %(dose)s") % {"dose": dose_words(item.dose)}),
                 para(exercise.instructions(language)),
             ]
+        goals = list(patient.goals.all())
+        if goals:
+            story.append(para(_("My goals"), heading))
+            for goal in goals:
+                story.append(
+                    para(
+                        _("%(goal)s — by %(date)s")
+                        % {"goal": goal.statement, "date": goal.target_on.strftime("%Y-%m-%d")}
+                    )
+                )
         story.append(para(_("Your care team"), heading))
         if patient.care_team is not None:
             for member in patient.care_team.members.order_by("role"):

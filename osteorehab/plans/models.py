@@ -27,9 +27,9 @@ class Exercise(models.Model):
     hold_seconds = models.PositiveSmallIntegerField(_("hold (seconds)"), null=True, blank=True)
     minutes = models.PositiveSmallIntegerField(_("minutes"), null=True, blank=True)
     impacts = models.PositiveSmallIntegerField(_("impacts"), null=True, blank=True)
-    load_en = models.CharField(_("load (English)"), max_length=120, blank=True)
-    load_zh = models.CharField(_("load (Chinese)"), max_length=120, blank=True)
-    source = models.CharField(_("source"), max_length=300)
+    load_en = models.CharField(_("load (English)"), max_length=200, blank=True)
+    load_zh = models.CharField(_("load (Chinese)"), max_length=200, blank=True)
+    source = models.CharField(_("source"), max_length=500)
     equipment = models.JSONField(_("equipment"), default=list, blank=True)
     muscle_groups = models.JSONField(_("muscle groups"), default=list, blank=True)
     impact = models.CharField(
@@ -255,3 +255,73 @@ class GoalRating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.level} {self.rated_on}"
+
+
+class Preset(models.Model):
+    """A program preset: a week of exercises for a kind of patient (e.g. early after a vertebral
+    fracture) that a therapist applies to a plan, where the safety layer checks it like any
+    other change. The built-in ones are loaded by a migration; retired rather than deleted."""
+
+    name_en = models.CharField(_("name (English)"), max_length=120)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=120)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    description_zh = models.TextField(_("description (Chinese)"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    retired = models.BooleanField(_("retired"), default=False)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("program preset")
+        verbose_name_plural = _("program presets")
+
+    def __str__(self) -> str:
+        return self.name_en
+
+    def name(self, language: str) -> str:
+        return self.name_zh if language.startswith("zh") else self.name_en
+
+    def description(self, language: str) -> str:
+        return self.description_zh if language.startswith("zh") else self.description_en
+
+
+class PresetItem(models.Model):
+    """One exercise of a preset: on which days (0 is Monday) and, where given, its dose; an
+    empty dose field keeps the exercise's own."""
+
+    preset = models.ForeignKey(Preset, on_delete=models.CASCADE, related_name="items")
+    exercise = models.ForeignKey(Exercise, on_delete=models.PROTECT, related_name="+")
+    days = models.JSONField(_("days"), default=list)
+    sets = models.PositiveSmallIntegerField(_("sets"), null=True, blank=True)
+    reps = models.PositiveSmallIntegerField(_("repetitions"), null=True, blank=True)
+    hold_seconds = models.PositiveSmallIntegerField(_("hold (seconds)"), null=True, blank=True)
+    minutes = models.PositiveSmallIntegerField(_("minutes"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["preset", "id"]
+        constraints = [
+            # a plan holds an exercise once, so a preset does too
+            models.UniqueConstraint(fields=["preset", "exercise"], name="preset_exercise_once")
+        ]
+        verbose_name = _("preset exercise")
+        verbose_name_plural = _("preset exercises")
+
+    def __str__(self) -> str:
+        return f"{self.preset_id}: {self.exercise_id}"
+
+    def dose(self) -> ex.Dose:
+        """The dose in the plan: the preset's where it gives one, else the exercise's own (a
+        preset's repetitions are a number, not a range)."""
+        exercise = self.exercise
+        return ex.Dose(
+            sets=self.sets or exercise.sets,
+            reps=self.reps or exercise.reps,
+            reps_max=None if self.reps else exercise.reps_max,
+            hold_seconds=self.hold_seconds or exercise.hold_seconds,
+            minutes=self.minutes or exercise.minutes,
+            impacts=exercise.impacts,
+            load_en=exercise.load_en,
+            load_zh=exercise.load_zh,
+        )

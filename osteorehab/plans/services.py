@@ -21,7 +21,7 @@ from osteorehab.patients.services import refuse
 
 from . import domain
 from .models import PHASE_WEEKS, CarePlan, Goal, GoalRating, Phase, PlanVersion
-from .selectors import library, names
+from .selectors import library, names, plan_sections
 
 PLAN_AUTHORS = (Role.THERAPIST, Role.PHYSICIAN)  # the therapist designs, the physician limits
 
@@ -77,7 +77,7 @@ def plan_version_save(
                 for code, violations in refused.items()
             ]
         )
-    document = domain.content(items, facts)
+    document = domain.content(items, facts, plan_sections(patient))
     physician = by.role == Role.PHYSICIAN
     try:
         with transaction.atomic():
@@ -104,6 +104,42 @@ def plan_version_save(
             "number": version.number,
             "reason": version.reason,
             "changes": [str(change) for change in domain.changes(old, document, names("en"))],
+        },
+    )
+    return version
+
+
+@transaction.atomic
+def plan_snapshot(*, patient: Patient, by: User, reason: str) -> PlanVersion | None:
+    """A new version gathering the plan's other parts as they now stand (a goal set, lessons
+    assigned, home-safety actions), the exercise unchanged: so that every change to the plan
+    has its version, author and reason. Nothing before the first plan is drafted (the first
+    version gathers them), and the approval stands, since the exercise did not change."""
+    plan = CarePlan.objects.select_for_update().filter(patient=patient).first()
+    latest = plan.latest if plan else None
+    if plan is None or latest is None:
+        return None
+    document = {**latest.content, "sections": domain.gathered(plan_sections(patient))}
+    version = PlanVersion.objects.create(
+        plan=plan,
+        number=latest.number + 1,
+        content=document,
+        reason=reason,
+        author=by,
+        author_role=by.role,
+        needs_approval=latest.needs_approval,
+        approved_by=latest.approved_by,
+        approved_at=latest.approved_at,
+    )
+    audit_write(
+        by=by,
+        obj=version,
+        patient_id=patient.pk,
+        created=True,
+        changes={
+            "number": version.number,
+            "reason": reason,
+            "changes": [str(c) for c in domain.changes(latest.content, document, names("en"))],
         },
     )
     return version
@@ -170,6 +206,7 @@ def goal_create(*, patient: Patient, by: User, **fields: Any) -> Goal:
         created=True,
         changes={name: str(getattr(goal, name)) for name in GOAL_FIELDS},
     )
+    plan_snapshot(patient=patient, by=by, reason=f"Goal set: {goal.statement}")
     return goal
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import library_views, views
 
 app_name = "plans"
 urlpatterns = [
@@ -13,4 +13,24 @@ urlpatterns = [
     path("patients/<int:patient_id>/goals/", views.goals, name="goals"),
     path("patients/<int:patient_id>/goals/new/", views.goal_new, name="goal-new"),
     path("patients/<int:patient_id>/goals/<int:goal_id>/rate/", views.goal_rate, name="goal-rate"),
+    path(
+        "patients/<int:patient_id>/plan/preset/",
+        library_views.plan_preset_apply,
+        name="preset-apply",
+    ),
+    path("library/exercises/", library_views.exercises, name="exercises"),
+    path("library/exercises/new/", library_views.exercise_new, name="exercise-new"),
+    path("library/exercises/<int:exercise_id>/", library_views.exercise_detail, name="exercise"),
+    path(
+        "library/exercises/<int:exercise_id>/edit/",
+        library_views.exercise_edit,
+        name="exercise-edit",
+    ),
+    path(
+        "library/exercises/<int:exercise_id>/retire/",
+        library_views.exercise_retire,
+        name="exercise-retire",
+    ),
+    path("library/presets/", library_views.presets, name="presets"),
+    path("library/presets/<int:preset_id>/", library_views.preset_detail, name="preset"),
 ]

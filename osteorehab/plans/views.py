@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -47,13 +48,41 @@ def _grid(version: PlanVersion | None, language: str) -> list[dict[str, Any]]:
     ]
 
 
+# Where each part of the plan is kept and changed.
+SECTION_PAGES = {
+    "goals": "plans:goals",
+    "psychology": "psychology:overview",
+    "education": "education:overview",
+    "nutrition": "education:overview",
+    "medication": "patients:record",
+    "home_safety": "homesafety:overview",
+}
+
+
+def _sections(version: PlanVersion | None, patient: Patient, language: str) -> list[dict]:
+    """The version's other parts, each with its entries in the language and its page."""
+    kept = version.content.get("sections", {}) if version else {}
+    field = "zh" if language.startswith("zh") else "en"
+    return [
+        {
+            "label": label,
+            "entries": [entry[field] for entry in kept.get(name, ())],
+            "url": reverse(SECTION_PAGES[name], args=[patient.pk]) if name in SECTION_PAGES else "",
+        }
+        for name, label in domain.SECTIONS.items()
+        if name in SECTION_PAGES or kept.get(name)
+    ]
+
+
 def _history(plan_versions: list[PlanVersion], language: str) -> list[tuple[PlanVersion, list]]:
     """Each version with what changed from the one before, in words."""
     exercise_names = names(language)
     ordered = sorted(plan_versions, key=lambda v: v.number)
     history = []
     for before, version in zip([None, *ordered], ordered, strict=False):
-        found = domain.changes(before.content if before else None, version.content, exercise_names)
+        found = domain.changes(
+            before.content if before else None, version.content, exercise_names, language
+        )
         history.append((version, found))
     return list(reversed(history))
 
@@ -69,7 +98,9 @@ def plan_view(request: AuthedRequest, patient_id: int) -> HttpResponse:
     facts = domain.recorded_facts(version.content if version else None, baseline.profile)
     # A plan saved before the profile changed (a new fracture, a new decision) may break a rule
     # now: the clinicians are told which, until the plan is changed.
-    broken = domain.check(domain.items_of(version.content), facts, library()) if version else {}
+    # (retired exercises count as in the library here: retiring one is not a safety rule)
+    everything = library(include_retired=True)
+    broken = domain.check(domain.items_of(version.content), facts, everything) if version else {}
     author = request.user.role in services.PLAN_AUTHORS
     based_on = version.number if version else 0
     return render(
@@ -79,6 +110,7 @@ def plan_view(request: AuthedRequest, patient_id: int) -> HttpResponse:
             "patient": patient,
             "version": version,
             "grid": _grid(version, language),
+            "sections": _sections(version, patient, language),
             "days": DAYS,
             "constraints": safety_constraints(baseline.profile),
             "approval": domain.approval_needed(baseline.profile),

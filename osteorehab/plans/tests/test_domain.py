@@ -298,3 +298,11 @@ def test_no_proposal_ever_leads_to_an_exercise_the_safety_layer_refuses(library,
         proposal = propose(item, sessions, facts, library)
         if proposal is not None:
             assert not safety.violations(library[proposal.to_exercise])
+
+
+def test_the_physicians_level_allows_impact_up_to_it_and_no_further():
+    low = replace(SAFE, profile=replace(SAFE.profile, physician_impact="low"))
+    plan = prescribe(low, LIBRARY)
+    assert plan.impact_ceiling == "low"
+    assert "brisk_walk" in codes(plan)  # tagged physician-restricted, but within "low"
+    assert {v.rule for v in plan.excluded["heel_drops"]} == {"impact"}

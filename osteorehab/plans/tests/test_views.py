@@ -10,6 +10,7 @@ from django.utils import timezone
 from osteorehab.accounts.domain import Part, Role
 from osteorehab.assessments.services import assessment_record, impact_decide
 from osteorehab.audit.models import AuditEvent
+from osteorehab.plans.library import EXERCISES
 from osteorehab.plans.models import Exercise, PlanVersion
 from tests.factories import client_for, login_of, make_caregiver, make_patient, member
 
@@ -257,3 +258,56 @@ def test_a_goal_cannot_be_rated_before_it_was_set_nor_in_the_future(team):
         assert response.status_code == 400
         assert "rated_on" in response.context["form"].errors
     assert not goal.ratings.exists()
+
+
+def test_every_built_in_exercise_fits_the_database_columns():
+    """SQLite does not enforce a CharField's length; PostgreSQL does."""
+    limits: dict[str, int] = {
+        f.name: f.max_length for f in Exercise._meta.concrete_fields if f.max_length is not None
+    }
+    for exercise in EXERCISES.values():
+        values = {**vars(exercise), **vars(exercise.dose)}
+        for name, limit in limits.items():
+            value = values.get(name)
+            assert not isinstance(value, str) or len(value) <= limit, (exercise.code, name)
+
+
+def test_the_plan_gathers_its_other_parts_and_a_new_goal_makes_a_new_version(team, vertebral):
+    vertebral.medications.create(drug="alendronate", started_on=date(2025, 1, 6))
+    draft(client_for(member(team, Role.PHYSICIAN)), vertebral)  # approved: the physician's own
+    first = PlanVersion.objects.get()
+    assert [e["en"] for e in first.content["sections"]["medication"]] == [
+        "Alendronate since 2025-01-06"
+    ]
+    # every patient is offered the core psychological modules (a local program rule)
+    assert first.content["sections"]["psychology"]
+    nurse = client_for(member(team, Role.NURSE))
+    nurse.post(
+        reverse("plans:goal-new", args=[vertebral.pk]),
+        {
+            "statement": "Walk to the market without fear",
+            "phase": "short",
+            "importance": 2,
+            "difficulty": 2,
+            "baseline_level": -1,
+            "level_minus_2": "a",
+            "level_minus_1": "b",
+            "level_0": "c",
+            "level_plus_1": "d",
+            "level_plus_2": "e",
+        },
+    )
+    second = PlanVersion.objects.get(number=2)
+    assert second.content["items"] == first.content["items"]
+    assert (second.reason, second.author_role, second.approved) == (
+        "Goal set: Walk to the market without fear",
+        "nurse",
+        True,  # the exercise is unchanged: the physician's approval stands
+    )
+    event = AuditEvent.objects.filter(target="plans.PlanVersion").latest("id")
+    target = (timezone.localdate() + timedelta(weeks=2)).isoformat()
+    assert event.changes["changes"] == [
+        f"Goals: added Walk to the market without fear (by {target}, weight 4)"
+    ]
+    page = client_for(member(team, Role.THERAPIST)).get(reverse("plans:plan", args=[vertebral.pk]))
+    assert "Walk to the market without fear (by" in page.content.decode()
