@@ -3,6 +3,7 @@ attainment, and the plan's other parts as a version gathers them."""
 
 from collections.abc import Callable
 from functools import partial
+from typing import Any
 
 from django.utils import translation
 from django.utils.translation import get_language, gettext
@@ -140,3 +141,14 @@ def plan_sections(patient: Patient) -> dict[str, list[dict[str, str]]]:
             for a in patient.home_safety_actions.open().order_by("due_on", "id")
         ],
     }
+
+
+def measure_values(patient: Patient, codes: set[str]) -> dict[str, tuple[Any, Any]]:
+    """For each instrument code, its first and latest valid assessment (one query): what a
+    goal's measure showed at the start and shows now."""
+    found: dict[str, tuple[Any, Any]] = {}
+    rows = patient.assessments.valid().filter(instrument__in=codes, valid=True)
+    for assessment in rows.order_by("administered_on", "id"):
+        first, _latest = found.get(assessment.instrument, (assessment, assessment))
+        found[assessment.instrument] = (first, assessment)
+    return found

@@ -23,7 +23,7 @@ from .exercises import Dose
 from .forms import DAYS, ApproveForm, DraftForm, GoalForm, ItemForm, RatingForm, RemoveForm
 from .handout import handout_pdf
 from .models import CarePlan, Exercise, PlanVersion
-from .selectors import goal_attainment, library, names
+from .selectors import goal_attainment, library, measure_values, names
 
 
 def _latest(patient: Patient) -> PlanVersion | None:
@@ -173,6 +173,24 @@ def plan_draft(request: AuthedRequest, patient_id: int) -> HttpResponse:
     return _form_page(request, patient, form, _("Draft the plan from the profile"))
 
 
+def _item_initial(version: PlanVersion, code: str | None) -> dict[str, Any]:
+    """The form's starting values: to change an item of the plan, its exercise, days and dose."""
+    initial: dict[str, Any] = {"based_on": version.number}
+    item = next((i for i in domain.items_of(version.content) if i.exercise == code), None)
+    exercise = Exercise.objects.filter(code=code).first() if item else None
+    if item is None or exercise is None:
+        return initial
+    return {
+        **initial,
+        "exercise": exercise.pk,
+        "days": list(item.days),
+        "sets": item.dose.sets,
+        "reps": item.dose.reps,
+        "hold_seconds": item.dose.hold_seconds,
+        "minutes": item.dose.minutes,
+    }
+
+
 @login_required
 def plan_item_add(request: AuthedRequest, patient_id: int) -> HttpResponse:
     """Add an exercise (or change one already in the plan); the safety layer refuses an
@@ -180,7 +198,7 @@ def plan_item_add(request: AuthedRequest, patient_id: int) -> HttpResponse:
     patient, version = _edit(request, patient_id)
     if version is None:
         return redirect("plans:draft", patient_id=patient.pk)
-    form = ItemForm(request.POST or None, initial={"based_on": version.number})
+    form = ItemForm(request.POST or None, initial=_item_initial(version, request.GET.get("code")))
     if request.method == "POST":
 
         def add(data: dict[str, Any]) -> PlanVersion:
@@ -289,12 +307,13 @@ def goals(request: AuthedRequest, patient_id: int) -> HttpResponse:
     the Goal Attainment Scaling T-score over them."""
     patient = patient_for(request, patient_id, part=Part.PLAN)
     rows, attainment = goal_attainment(patient)
+    values = measure_values(patient, {goal.measure for goal, _rating in rows if goal.measure})
     return render(
         request,
         "plans/goals.html",
         {
             "patient": patient,
-            "rows": rows,
+            "rows": [(goal, rating, values.get(goal.measure)) for goal, rating in rows],
             "attainment": attainment,
             "can_edit": request.user.role in CLINICAL_ROLES,
         },

@@ -228,8 +228,17 @@ def test_goals_with_levels_ratings_and_the_gas_t_score(team):
         reverse("plans:goal-rate", args=[patient.pk, grandson.pk]),
         {"level": 0, "rated_on": timezone.localdate().isoformat()},
     )
+    for day, items in ((date(2026, 10, 1), [3, 3, 3, 2, 3, 3, 2]), (date(2026, 11, 1), [2] * 7)):
+        assessment_record(
+            patient=patient,
+            by=member(team, Role.NURSE),
+            code="short_fes_i",
+            answers={"items": items},
+            administered_on=day,
+        )
     page = client.get(reverse("plans:goals", args=[patient.pk]))
     assert page.context["attainment"].total == 57.36  # +1 (weight 6) and 0 (weight 4)
+    assert "Short FES-I: 19 on 2026-10-01, now 14 (2026-11-01)." in page.content.decode()
     assert "Walk to the market without fear" in page.content.decode()
 
 
@@ -311,3 +320,14 @@ def test_the_plan_gathers_its_other_parts_and_a_new_goal_makes_a_new_version(tea
     ]
     page = client_for(member(team, Role.THERAPIST)).get(reverse("plans:plan", args=[vertebral.pk]))
     assert "Walk to the market without fear (by" in page.content.decode()
+
+
+def test_changing_an_item_starts_from_its_days_and_dose(team, vertebral):
+    therapist = client_for(member(team, Role.THERAPIST))
+    draft(therapist, vertebral)
+    item = PlanVersion.objects.get().content["items"][0]
+    page = therapist.get(reverse("plans:add", args=[vertebral.pk]), {"code": item["exercise"]})
+    form = page.context["form"]
+    assert form.initial["days"] == item["days"]
+    assert form.initial["sets"] == item["dose"]["sets"]
+    assert form.initial["exercise"] == Exercise.objects.get(code=item["exercise"]).pk
