@@ -7,7 +7,7 @@ from typing import Any
 from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from osteorehab.accounts.domain import CLINICAL_ROLES, Part, Role
+from osteorehab.accounts.domain import CLINICAL_ROLES, CaregiverAction, Part, Role
 from osteorehab.accounts.models import CareTeam, CareTeamMember, Organisation, Site, User
 from osteorehab.patients.models import Caregiver, Consent, ConsentKind, Episode, Patient
 
@@ -80,8 +80,15 @@ def login_of(patient: Patient) -> User:
     return patient.user
 
 
-def make_caregiver(patient: Patient, *, parts: list[Part], consent: bool = True) -> User:
-    """An accepted caregiver; `consent` is the patient's consent to family sharing."""
+def make_caregiver(
+    patient: Patient,
+    *,
+    parts: list[Part],
+    consent: bool = True,
+    actions: list[CaregiverAction] | None = None,
+) -> User:
+    """An accepted caregiver; `consent` is the patient's consent to family sharing; `actions`
+    what the patient allowed them to do."""
     user = make_user(Role.CAREGIVER, patient.organisation)
     Caregiver.objects.create(
         patient=patient,
@@ -89,6 +96,7 @@ def make_caregiver(patient: Patient, *, parts: list[Part], consent: bool = True)
         name=user.full_name,
         relationship="Daughter",
         shared_parts=[part.value for part in parts],
+        allowed_actions=[action.value for action in actions or []],
         invited_by=patient.user or member(patient.care_team, Role.NURSE),
         accepted_at=patient.created_at,
     )

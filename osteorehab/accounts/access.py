@@ -17,7 +17,7 @@ from osteorehab.audit.services import audit_event, note_access
 from osteorehab.core.types import AuthedRequest
 from osteorehab.patients.models import Caregiver, Consent, ConsentKind, Patient
 
-from .domain import CLINICAL_ROLES, Action, Part, Role, may, parts_seen
+from .domain import CLINICAL_ROLES, Action, CaregiverAction, Part, Role, may, parts_seen
 
 
 def visible_patients(user: Any) -> QuerySet[Patient]:
@@ -54,6 +54,15 @@ def _latest_consent(kind: ConsentKind) -> QuerySet[Consent, Any]:
 
 def program_consent_subquery() -> Subquery:
     return Subquery(_latest_consent(ConsentKind.PROGRAM))
+
+
+def caregiver_may(user: Any, patient: Patient, action: CaregiverAction) -> bool:
+    """Whether this caregiver, who can reach the patient (invitation accepted, not revoked,
+    family sharing consented), was allowed by the patient to take this action."""
+    if user.role != Role.CAREGIVER or not visible_patients(user).filter(pk=patient.pk).exists():
+        return False
+    link = Caregiver.objects.filter(patient=patient, user=user).first()
+    return link is not None and action.value in link.allowed_actions
 
 
 def parts_for(user: Any, patient: Patient) -> frozenset[Part]:

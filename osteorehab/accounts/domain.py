@@ -62,6 +62,13 @@ class Part(StrEnum):
     PROGRESS = "progress"  # measures and goals over time
 
 
+class CaregiverAction(StrEnum):
+    """What a patient may allow a caregiver to do, beyond seeing the shared parts."""
+
+    LOG_ON_BEHALF = "log_on_behalf"  # enter a session log or check-in for the patient
+    RECEIVE_ALERTS = "receive_alerts"  # be told of the patient's urgent alerts
+
+
 def parts_seen(role: Role, shared: Iterable[str]) -> frozenset[Part]:
     """The parts of a reachable record this role sees: all of them, or for a caregiver only
     what the patient shared (unknown names are ignored, never widened)."""

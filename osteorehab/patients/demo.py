@@ -13,7 +13,7 @@ from itertools import cycle
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
-from osteorehab.accounts.domain import CLINICAL_ROLES, Part, Role
+from osteorehab.accounts.domain import CLINICAL_ROLES, CaregiverAction, Part, Role
 from osteorehab.accounts.models import CareTeam, CareTeamMember, Organisation, Site, User
 from osteorehab.assessments.demo import demo_assessments
 from osteorehab.plans.demo import demo_plans
@@ -281,6 +281,7 @@ def build_demo(*, patients: int = 12, seed: int = 2026, today: date) -> DemoProg
         name="Wang Lei",
         relationship="Daughter",
         shared_parts=[Part.PROGRAM.value, Part.PLAN.value, Part.PROGRESS.value],
+        allowed_actions=[CaregiverAction.RECEIVE_ALERTS.value],
         invited_by=patient_user,
         accepted_at=demo_patient.created_at,
     )

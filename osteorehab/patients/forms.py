@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from osteorehab.accounts.domain import Part
+from osteorehab.accounts.domain import CaregiverAction, Part
 from osteorehab.accounts.models import PART_LABELS, CareTeam
 from osteorehab.core.forms import DateInput
 
@@ -173,6 +173,12 @@ class CareTeamForm(forms.Form):
         cast(forms.ModelChoiceField, self.fields["care_team"]).queryset = care_teams
 
 
+ACTION_CHOICES = [
+    (CaregiverAction.LOG_ON_BEHALF.value, _("Fill in my exercise log and check-in for me")),
+    (CaregiverAction.RECEIVE_ALERTS.value, _("Be told at once of an urgent alert about me")),
+]
+
+
 class ShareForm(forms.Form):
     shared_parts = forms.MultipleChoiceField(
         label=_("What they may see"),
@@ -180,14 +186,21 @@ class ShareForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    allowed_actions = forms.MultipleChoiceField(
+        label=_("What they may do"),
+        choices=ACTION_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
 
 
 class CaregiverForm(forms.ModelForm):
     shared_parts = ShareForm.base_fields["shared_parts"]
+    allowed_actions = ShareForm.base_fields["allowed_actions"]
 
     class Meta:
         model = Caregiver
-        fields = ("name", "relationship", "phone", "shared_parts")
+        fields = ("name", "relationship", "phone", "shared_parts", "allowed_actions")
 
 
 class LoginDetailsForm(forms.Form):

@@ -316,6 +316,7 @@ class Caregiver(models.Model):
     relationship = models.CharField(_("relationship"), max_length=100)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     shared_parts = models.JSONField(_("shared with them"), default=list)
+    allowed_actions = models.JSONField(_("allowed to"), default=list)  # CaregiverAction values
     invite_token = models.CharField(max_length=64, unique=True, null=True, blank=True)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from osteorehab.accounts.domain import Part, Role, missing_roles
+from osteorehab.accounts.domain import CaregiverAction, Part, Role, missing_roles
 from osteorehab.accounts.models import ROLE_LABELS, CareTeam, User
 from osteorehab.audit.services import audit_write, changes_of, values_of
 
@@ -409,6 +409,13 @@ def care_team_assign(*, patient: Patient, by: User, care_team: CareTeam) -> Pati
     return patient
 
 
+def _check_actions(actions: list[str]) -> list[str]:
+    known = [action.value for action in CaregiverAction]
+    if any(name not in known for name in actions):
+        raise ValidationError({"allowed_actions": _("Unknown permission.")})
+    return [name for name in known if name in actions]
+
+
 def _check_parts(parts: list[str]) -> list[str]:
     known = [part.value for part in Part]
     unknown = [name for name in parts if name not in known]
@@ -423,23 +430,37 @@ def _check_parts(parts: list[str]) -> list[str]:
 def caregiver_invite(*, patient: Patient, by: User, data: dict[str, Any]) -> Caregiver:
     """Create the invitation; the caregiver sets up their login with its one-time link."""
     parts = _check_parts(data.pop("shared_parts", []))
+    actions = _check_actions(data.pop("allowed_actions", []))
     caregiver = Caregiver.objects.create(
         patient=patient,
         invited_by=by,
         invite_token=secrets.token_urlsafe(32),
         shared_parts=parts,
+        allowed_actions=actions,
         **data,
     )
-    _audit_created(by, caregiver, ("name", "relationship", "phone", "shared_parts"))
+    _audit_created(
+        by, caregiver, ("name", "relationship", "phone", "shared_parts", "allowed_actions")
+    )
     return caregiver
 
 
 @transaction.atomic
-def caregiver_share(*, caregiver: Caregiver, by: User, parts: list[str]) -> Caregiver:
-    before = list(caregiver.shared_parts)
+def caregiver_share(
+    *, caregiver: Caregiver, by: User, parts: list[str], actions: list[str] | None = None
+) -> Caregiver:
+    """What the caregiver may see and do, changed by the patient (at once, audited)."""
+    before = list(caregiver.shared_parts), list(caregiver.allowed_actions)
     caregiver.shared_parts = _check_parts(parts)
-    caregiver.save(update_fields=["shared_parts"])
-    _audit_changed(by, caregiver, shared_parts=[before, caregiver.shared_parts])
+    if actions is not None:
+        caregiver.allowed_actions = _check_actions(actions)
+    caregiver.save(update_fields=["shared_parts", "allowed_actions"])
+    _audit_changed(
+        by,
+        caregiver,
+        shared_parts=[before[0], caregiver.shared_parts],
+        allowed_actions=[before[1], caregiver.allowed_actions],
+    )
     return caregiver
 
 

@@ -532,11 +532,20 @@ def _caregiver_of(
 @login_required
 def caregiver_share(request: AuthedRequest, patient_id: int, caregiver_id: int) -> HttpResponse:
     patient, caregiver = _caregiver_of(request, patient_id, caregiver_id)
-    form = ShareForm(request.POST or None, initial={"shared_parts": caregiver.shared_parts})
+    form = ShareForm(
+        request.POST or None,
+        initial={
+            "shared_parts": caregiver.shared_parts,
+            "allowed_actions": caregiver.allowed_actions,
+        },
+    )
     if request.method == "POST" and run_service(
         form,
         lambda d: services.caregiver_share(
-            caregiver=caregiver, by=request.user, parts=d["shared_parts"]
+            caregiver=caregiver,
+            by=request.user,
+            parts=d["shared_parts"],
+            actions=d["allowed_actions"],
         ),
     ):
         return _saved(request, patient, _("Sharing changed."))
