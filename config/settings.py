@@ -75,6 +75,10 @@ INSTALLED_APPS = [
     "osteorehab.psychology",
     "osteorehab.education",
     "osteorehab.homesafety",
+    "osteorehab.logbook",
+    "osteorehab.contact",
+    "osteorehab.family",
+    "osteorehab.reminders",
 ]
 
 MIDDLEWARE = [
@@ -111,6 +115,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "osteorehab.core.context_processors.roles",
+                "osteorehab.contact.context_processors.unread",
+                "osteorehab.reminders.context_processors.notifications",
             ],
         },
     },
@@ -210,6 +216,9 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 # The local crisis line shown to a patient who reports thoughts of self-harm (PHQ-9 item 9),
 # e.g. "Crisis line: 12356". Set per deployment; none is assumed.
 CRISIS_CONTACT = os.environ.get("CRISIS_CONTACT", "")
+# The class that sends reminders by text message (a dotted path to a class with
+# `send(phone, text)`); the default only writes them to the log (osteorehab/reminders/sms.py).
+SMS_SENDER = os.environ.get("SMS_SENDER", "osteorehab.reminders.sms.ConsoleSender")
 
 # Patient data never goes into logs: errors are logged without request bodies or locals.
 LOGGING = {

@@ -18,6 +18,10 @@ urlpatterns = [
     path("", include("osteorehab.psychology.urls")),
     path("", include("osteorehab.education.urls")),
     path("", include("osteorehab.homesafety.urls")),
+    path("", include("osteorehab.logbook.urls")),
+    path("", include("osteorehab.contact.urls")),
+    path("", include("osteorehab.family.urls")),
+    path("", include("osteorehab.reminders.urls")),
     path("language/", language, name="set-language"),
     path("admin/", admin.site.urls),
 ]

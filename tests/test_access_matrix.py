@@ -10,18 +10,22 @@ GET or POST, even with the outsider's ids in the query string and the POST body;
 request may change the outsider's data.
 """
 
+import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from osteorehab.accounts.domain import CLINICAL_ROLES, Part, Role
 from osteorehab.accounts.models import User
 from osteorehab.assessments.services import assessment_record
 from osteorehab.audit.models import AuditEvent
+from osteorehab.contact.services import follow_up_schedule, thread_start
 from osteorehab.education.services import assignment_create, food_item_create
 from osteorehab.homesafety.services import home_safety_check_record
+from osteorehab.logbook.services import check_in_record, fall_report_record
 from osteorehab.patients.models import Caregiver, Patient
 from osteorehab.plans.models import GoalRating, PlanVersion
 from osteorehab.plans.services import goal_create
@@ -51,6 +55,10 @@ PATIENT_ARGUMENTS = {
     "alert_id",
     "goal_id",
     "action_id",
+    "follow_up_id",
+    "thread_id",
+    "check_in_id",
+    "fall_id",
 }
 # Arguments of URLs that are not about one patient (the admin's, the password reset's).
 OTHER_ARGUMENTS = {
@@ -154,6 +162,40 @@ def world():
             answers={"living_rugs": "hazard"},
         )
         assignment_create(patient=outsider, by=member(team, Role.NURSE), module="nutrition")
+        check_in_record(  # no safety signal: the outsider's one alert stays the PHQ-9's
+            patient=outsider,
+            by=member(team, Role.NURSE),
+            via="phone",
+            client_key=uuid.uuid4(),
+            day=date(2026, 1, 13),
+            mood=3,
+            confidence=5,
+            fatigue=4,
+            sleep="fair",
+            pain=3,
+            back_pain_new=False,
+            falls=1,
+            near_falls=0,
+        )
+        fall_report_record(
+            patient=outsider,
+            by=login_of(outsider),
+            client_key=uuid.uuid4(),
+            happened_on=date(2026, 1, 12),
+            place="street",
+            injury=False,
+            could_get_up=True,
+            saw_doctor=False,
+        )
+        follow_up_schedule(
+            patient=outsider,
+            by=member(team, Role.NURSE),
+            scheduled_at=timezone.now() + timedelta(days=7),
+            mode="video",
+            with_role="nurse",
+            video_link="https://video.example/zz",
+        )
+        thread_start(patient=outsider, by=login_of(outsider), topic="medical", body="Zzq")
         food_item_create(
             by=member(team, Role.NURSE),
             name_en="Milk",
@@ -186,6 +228,10 @@ def arguments_for(route: Route, outsider: Patient) -> dict[str, str]:
         "alert_id": outsider.alerts.get().pk,
         "goal_id": outsider.goals.get().pk,
         "action_id": outsider.home_safety_actions.get().pk,
+        "follow_up_id": outsider.follow_ups.get().pk,
+        "thread_id": outsider.threads.get().pk,
+        "check_in_id": outsider.check_ins.get().pk,
+        "fall_id": outsider.fall_reports.get().pk,
         "code": "phq9",
         "exercise_id": 1,
         "preset_id": 1,
@@ -232,6 +278,10 @@ def outsider_state(outsiders: list[Patient]) -> list[tuple]:
             list(p.home_safety_actions.values_list("pk", "done_on", "resolved_by_check")),
             list(p.education_assignments.values_list("module", "attempts", "completed_on")),
             p.nutrition_checks.count(),
+            list(p.follow_ups.values_list("pk", "status", "scheduled_at")),
+            [(t.messages.count(), t.read_marks.count()) for t in p.threads.all()],
+            (p.exercise_logs.count(), p.check_ins.count(), p.fall_reports.count()),
+            (p.encouragements.count(), list(p.caregivers.values_list("join_code_hash", flat=True))),
         )
         for p in (Patient.objects.get(pk=o.pk) for o in outsiders)
     ]

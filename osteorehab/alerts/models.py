@@ -7,6 +7,12 @@ class AlertKind(models.TextChoices):
     # PHQ-9 item 9 above 0: immediate clinical risk assessment (clinical-reference 1.1)
     SELF_HARM_THOUGHTS = "self_harm_thoughts", _("Thoughts of death or self-harm (PHQ-9 item 9)")
     SELF_HARM_UNKNOWN = "self_harm_unknown", _("PHQ-9 item 9 unanswered: safety unknown")
+    # Raised by the rehabilitation log (osteorehab.logbook.domain): a fall with injury, or not
+    # getting up after it (World Falls Guidelines severity indicators, clinical-reference 3.6);
+    # new back pain in the severe band (Serlin 7-10, unverified, clinical-reference 1.13).
+    FALL_INJURY = "fall_injury", _("Fall with injury")
+    FALL_CANNOT_GET_UP = "fall_cannot_get_up", _("Fall: could not get up")
+    SEVERE_BACK_PAIN = "severe_back_pain", _("New severe back pain")
 
 
 class AlertQuerySet(models.QuerySet["Alert"]):

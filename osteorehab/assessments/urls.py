@@ -3,7 +3,7 @@ from django.urls import path
 from osteorehab.accounts.domain import Part
 from osteorehab.patients.views import retract_view
 
-from . import views
+from . import self_test, views
 
 app_name = "assessments"
 urlpatterns = [
@@ -31,5 +31,13 @@ urlpatterns = [
         "me/questionnaires/done/<int:assessment_id>/",
         views.questionnaire_done,
         name="questionnaire-done",
+    ),
+    path("me/chair-stand/", self_test.chair_stand, name="chair-stand"),
+    path("me/chair-stand/practice/", self_test.chair_stand_practice, name="chair-stand-practice"),
+    path("me/chair-stand/test/", self_test.chair_stand_test, name="chair-stand-test"),
+    path(
+        "me/chair-stand/result/<int:assessment_id>/",
+        self_test.chair_stand_result,
+        name="chair-stand-result",
     ),
 ]

@@ -5,7 +5,7 @@ Pure rules, no Django; dates are passed in (no clock here).
 """
 
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
@@ -253,3 +253,34 @@ def monitoring_window(fill_dates: Iterable[date], *, until: date) -> tuple[date,
     if not dispensed:
         return None
     return max(until - timedelta(days=MONITORING_WINDOW_DAYS - 1), min(dispensed)), until
+
+
+# A family member's joining code: what the patient reads out or texts instead of sending the
+# invitation link. LOCAL PROGRAM CHOICES (no clinical source): 8 characters from 31 that are not
+# mistaken for one another when read aloud or copied by hand (no 0/O, 1/I/L), so 31**8, about
+# 8.5e11 codes (39.6 bits); valid for 7 days and once only. Wrong tries are limited at the join
+# page (osteorehab.family.views), which is what makes 39.6 bits enough.
+JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+JOIN_CODE_LENGTH = 8
+JOIN_CODE_VALID_DAYS = 7
+_JOIN_CODE_SEPARATORS = frozenset(" \t-_.\u2010\u2011\u2012\u2013\u2014")
+
+
+def new_join_code(choose: Callable[[str], str]) -> str:
+    """A code drawn with `choose` (the caller passes `secrets.choice`)."""
+    return "".join(choose(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
+
+
+def join_code_shown(code: str) -> str:
+    """ABCD-EFGH: two groups of four are easier to read out and to type."""
+    return f"{code[:4]}-{code[4:]}"
+
+
+def join_code_typed(text: str) -> str | None:
+    """The code as typed, in capitals and without spaces or dashes (full-width characters from a
+    Chinese keyboard count as their plain forms); None when it cannot be a code."""
+    plain = unicodedata.normalize("NFKC", text).upper()
+    code = "".join(ch for ch in plain if ch not in _JOIN_CODE_SEPARATORS)
+    if len(code) != JOIN_CODE_LENGTH or any(ch not in JOIN_CODE_ALPHABET for ch in code):
+        return None
+    return code

@@ -200,7 +200,7 @@ class CaregiverForm(forms.ModelForm):
 
     class Meta:
         model = Caregiver
-        fields = ("name", "relationship", "phone", "shared_parts", "allowed_actions")
+        fields = ("name", "relationship", "phone", "email", "shared_parts", "allowed_actions")
 
 
 class LoginDetailsForm(forms.Form):

@@ -315,9 +315,16 @@ class Caregiver(models.Model):
     name = models.CharField(_("full name"), max_length=200)
     relationship = models.CharField(_("relationship"), max_length=100)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
+    email = models.EmailField(
+        _("e-mail"), blank=True, help_text=_("If you give it, the invitation is sent there.")
+    )
     shared_parts = models.JSONField(_("shared with them"), default=list)
     allowed_actions = models.JSONField(_("allowed to"), default=list)  # CaregiverAction values
     invite_token = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    # The joining code's keyed hash (never the code) and when it stops working; see
+    # `services.caregiver_code_issue`.
+    join_code_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    join_code_expires_at = models.DateTimeField(null=True, blank=True)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

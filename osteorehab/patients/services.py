@@ -2,7 +2,7 @@
 transaction, with one audit event that says what changed."""
 
 import secrets
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, TypeVar
 
 from django.contrib.auth.password_validation import validate_password
@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from osteorehab.accounts.domain import CaregiverAction, Part, Role, missing_roles
@@ -18,6 +19,7 @@ from osteorehab.audit.services import audit_write, changes_of, values_of
 
 from .domain import (
     CLOSED,
+    JOIN_CODE_VALID_DAYS,
     Adherence,
     EpisodeStatus,
     Fill,
@@ -25,7 +27,9 @@ from .domain import (
     birth_date_refusal,
     duplicate_key,
     event_date_refusal,
+    join_code_typed,
     monitoring_window,
+    new_join_code,
     normalise_name,
     pdc,
     transition_refusal,
@@ -42,6 +46,7 @@ from .models import (
     MedicationFill,
     Patient,
 )
+from .tasks import caregiver_invitation_send
 
 Entry = TypeVar("Entry", bound=Correctable)
 
@@ -341,6 +346,16 @@ def has_program_consent(patient: Patient) -> bool:
     return bool(latest and latest.granted)
 
 
+def family_sharing_in_force(patient: Patient) -> bool | None:
+    """The patient's latest decision on sharing with family; None if they never decided."""
+    latest = (
+        patient.consents.filter(kind=ConsentKind.FAMILY_SHARING)
+        .order_by("-decided_on", "-id")
+        .first()
+    )
+    return latest.granted if latest else None
+
+
 @transaction.atomic
 def episode_open(*, patient: Patient, by: User, referred_on: date) -> Episode:
     if patient.episodes.exclude(status__in=CLOSED).exists():
@@ -428,7 +443,11 @@ def _check_parts(parts: list[str]) -> list[str]:
 
 @transaction.atomic
 def caregiver_invite(*, patient: Patient, by: User, data: dict[str, Any]) -> Caregiver:
-    """Create the invitation; the caregiver sets up their login with its one-time link."""
+    """Create the invitation; the caregiver sets up their login with its one-time link (sent to
+    the e-mail address given, if any) or with a joining code (`caregiver_code_issue`).
+
+    Inviting is the patient's decision to share with family: it records their consent to
+    family sharing when none is in force (the invitation form says so)."""
     parts = _check_parts(data.pop("shared_parts", []))
     actions = _check_actions(data.pop("allowed_actions", []))
     caregiver = Caregiver.objects.create(
@@ -440,9 +459,50 @@ def caregiver_invite(*, patient: Patient, by: User, data: dict[str, Any]) -> Car
         **data,
     )
     _audit_created(
-        by, caregiver, ("name", "relationship", "phone", "shared_parts", "allowed_actions")
+        by,
+        caregiver,
+        ("name", "relationship", "phone", "email", "shared_parts", "allowed_actions"),
     )
+    if not family_sharing_in_force(patient):
+        consent_record(
+            patient=patient,
+            by=by,
+            kind=ConsentKind.FAMILY_SHARING,
+            granted=True,
+            decided_on=timezone.localdate(),
+        )
+    if caregiver.email:
+        transaction.on_commit(lambda: caregiver_invitation_send(caregiver.pk))
     return caregiver
+
+
+def _join_code_hash(code: str) -> str:
+    # Keyed (an HMAC with SECRET_KEY), not a plain hash: 40 bits are found by brute force in
+    # minutes from a plain hash, so a copy of the database alone must not give away live codes.
+    return salted_hmac("osteorehab.patients.join-code", code, algorithm="sha256").hexdigest()
+
+
+@transaction.atomic
+def caregiver_code_issue(*, caregiver: Caregiver, by: User) -> str:
+    """A new joining code for an invitation not yet taken up; any earlier code stops working.
+    The code is returned once, to show the inviter; only its keyed hash is kept, and the audit
+    trail records that a code was issued, never the code."""
+    locked = Caregiver.objects.select_for_update().get(pk=caregiver.pk)
+    if locked.user_id is not None or locked.revoked_at is not None:
+        raise ValidationError(_("This invitation has been used or withdrawn."))
+    code = new_join_code(secrets.choice)
+    while Caregiver.objects.filter(join_code_hash=_join_code_hash(code)).exists():
+        code = new_join_code(secrets.choice)  # as good as never: 1 in 8.5e11 per live code
+    before = locked.join_code_expires_at
+    locked.join_code_hash = _join_code_hash(code)
+    locked.join_code_expires_at = timezone.now() + timedelta(days=JOIN_CODE_VALID_DAYS)
+    locked.save(update_fields=["join_code_hash", "join_code_expires_at"])
+    caregiver.join_code_hash, caregiver.join_code_expires_at = (
+        locked.join_code_hash,
+        locked.join_code_expires_at,
+    )
+    _audit_changed(by, locked, join_code_expires_at=[before, locked.join_code_expires_at])
+    return code
 
 
 @transaction.atomic
@@ -468,7 +528,11 @@ def caregiver_share(
 def caregiver_revoke(*, caregiver: Caregiver, by: User) -> Caregiver:
     caregiver.revoked_at = timezone.now()
     caregiver.invite_token = None
-    caregiver.save(update_fields=["revoked_at", "invite_token"])
+    caregiver.join_code_hash = None
+    caregiver.join_code_expires_at = None
+    caregiver.save(
+        update_fields=["revoked_at", "invite_token", "join_code_hash", "join_code_expires_at"]
+    )
     _audit_changed(by, caregiver, revoked_at=[None, caregiver.revoked_at])
     return caregiver
 
@@ -493,22 +557,100 @@ def caregiver_accept(*, token: str, username: str, password: str) -> User:
     )
     if caregiver is None:
         raise ValidationError(_("This invitation has been used or withdrawn."))
+    user = _caregiver_login(caregiver, username, password)
+    _caregiver_link(caregiver, user, how="link")
+    return user
+
+
+def _caregiver_login(caregiver: Caregiver, username: str, password: str) -> User:
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError({"username": _("This user name is taken; choose another.")})
     user = User(
         username=username,
         full_name=caregiver.name,
+        email=caregiver.email,
         role=Role.CAREGIVER,
         organisation_id=caregiver.patient.organisation_id,
         preferred_language=caregiver.patient.preferred_language,
     )
     _set_password(user, password)
+    return user
+
+
+def _caregiver_link(caregiver: Caregiver, user: User, *, how: str) -> None:
+    """The invitation taken up: its link and its code stop working."""
     caregiver.user = user
     caregiver.accepted_at = timezone.now()
     caregiver.invite_token = None
-    caregiver.save(update_fields=["user", "accepted_at", "invite_token"])
-    _audit_changed(user, caregiver, accepted_at=[None, caregiver.accepted_at], username=username)
-    return user
+    caregiver.join_code_hash = None
+    caregiver.join_code_expires_at = None
+    caregiver.save(
+        update_fields=[
+            "user",
+            "accepted_at",
+            "invite_token",
+            "join_code_hash",
+            "join_code_expires_at",
+        ]
+    )
+    _audit_changed(
+        user,
+        caregiver,
+        accepted_at=[None, caregiver.accepted_at],
+        username=user.username,
+        how=how,
+    )
+
+
+JOIN_CODE_REFUSED = _(
+    "This code does not work. Check it and try again: it works once only, for 7 days. "
+    "If it still does not work, ask for a new one."
+)
+
+
+@transaction.atomic
+def caregiver_join(
+    *, code: str, username: str = "", password: str = "", user: User | None = None
+) -> Caregiver:
+    """A family member takes up the invitation with its joining code: with a new login, or, as
+    someone who already supports another patient, with the login they have (`user`).
+
+    A wrong, used, withdrawn or expired code is refused with the same words (code "bad_code",
+    which the join page counts towards its limit on wrong tries), so the answer does not tell
+    which codes exist."""
+    typed = join_code_typed(code)
+    caregiver = (
+        Caregiver.objects.select_for_update()
+        .select_related("patient")
+        .filter(
+            join_code_hash=_join_code_hash(typed),
+            join_code_expires_at__gt=timezone.now(),
+            revoked_at__isnull=True,
+            user__isnull=True,
+        )
+        .first()
+        if typed
+        else None
+    )
+    if caregiver is None:
+        raise ValidationError({"code": ValidationError(JOIN_CODE_REFUSED, code="bad_code")})
+    if user is None:
+        user = _caregiver_login(caregiver, username, password)
+    elif user.role != Role.CAREGIVER:
+        raise ValidationError(_("Log out first: this invitation is for a family login."))
+    else:
+        earlier = Caregiver.objects.filter(patient=caregiver.patient, user=user).first()
+        if earlier is not None and earlier.revoked_at is None:
+            raise ValidationError(_("You already support this person."))
+        if earlier is not None:  # one link per login and patient, sharing history kept
+            raise ValidationError(
+                _(
+                    "Your login was linked to this person before. Log out, then use the code "
+                    "again to make a new login."
+                )
+            )
+    _caregiver_link(caregiver, user, how="code")
+    return caregiver
 
 
 @transaction.atomic

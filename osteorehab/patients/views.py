@@ -28,9 +28,10 @@ from osteorehab.alerts.models import Alert
 from osteorehab.audit.services import note_access
 from osteorehab.core.forms import run_service
 from osteorehab.core.types import AuthedRequest
+from osteorehab.family.services import encouragements_shown
 
 from . import services
-from .domain import OPEN, Adherence, EpisodeStatus
+from .domain import OPEN, Adherence, EpisodeStatus, join_code_shown
 from .forms import (
     AcceptInviteForm,
     CaregiverForm,
@@ -158,6 +159,7 @@ def record(request: AuthedRequest, patient_id: int) -> HttpResponse:
     if context["is_staff_view"] or user.role == Role.PATIENT:
         context["consents"] = patient.consents.select_related("taken_by")
         context["caregivers"] = patient.caregivers.all()
+        context["family_sharing"] = services.family_sharing_in_force(patient)
     return render(request, "patients/record.html", context)
 
 
@@ -506,16 +508,39 @@ def caregiver_invite(request: AuthedRequest, patient_id: int) -> HttpResponse:
             lambda d: services.caregiver_invite(patient=patient, by=request.user, data=dict(d)),
         )
         if caregiver:
-            link = request.build_absolute_uri(
-                reverse("patients:invite-accept", kwargs={"token": caregiver.invite_token})
-            )
-            return render(
-                request,
-                "patients/invite_created.html",
-                {"patient": patient, "caregiver": caregiver, "link": link},
-            )
+            code = services.caregiver_code_issue(caregiver=caregiver, by=request.user)
+            return invitation_page(request, patient, caregiver, code)
+    sharing = services.family_sharing_in_force(patient)
     return _form_page(
-        request, form, title=_("Invite a family member"), patient=patient, submit=_("Invite")
+        request,
+        form,
+        title=_("Invite a family member"),
+        patient=patient,
+        submit=_("Invite"),
+        template="patients/invite.html",
+        sharing_withdrawn=sharing is False,
+        # who would see again what they were shared, once inviting turns sharing back on
+        others=patient.caregivers.filter(revoked_at__isnull=True) if sharing is False else [],
+    )
+
+
+def invitation_page(
+    request: AuthedRequest, patient: Patient, caregiver: Caregiver, code: str
+) -> HttpResponse:
+    """The invitation's link and joining code, shown once to the person who invited."""
+    link = request.build_absolute_uri(
+        reverse("patients:invite-accept", kwargs={"token": caregiver.invite_token})
+    )
+    return render(
+        request,
+        "patients/invite_created.html",
+        {
+            "patient": patient,
+            "caregiver": caregiver,
+            "link": link,
+            "code": join_code_shown(code),
+            "join": request.build_absolute_uri(reverse("family:join")),
+        },
     )
 
 
@@ -612,7 +637,14 @@ def me(request: AuthedRequest) -> HttpResponse:
     episode = patient.episodes.first()
     team = patient.care_team.members.order_by("role", "full_name")
     return render(
-        request, "patients/me.html", {"patient": patient, "episode": episode, "team": team}
+        request,
+        "patients/me.html",
+        {
+            "patient": patient,
+            "episode": episode,
+            "team": team,
+            "encouragements": encouragements_shown(patient=patient, by=request.user),
+        },
     )
 
 

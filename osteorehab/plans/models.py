@@ -236,6 +236,12 @@ class Goal(models.Model):
         ]
 
 
+class RatedAs(models.TextChoices):
+    # whose judgement a rating is: the patient's own, on their phone, or a clinician's at review
+    PATIENT = "patient", _("the patient")
+    CLINICIAN = "clinician", _("a clinician")
+
+
 class GoalRating(models.Model):
     """How far a goal is attained at a review, on its GAS levels; never edited."""
 
@@ -245,6 +251,9 @@ class GoalRating(models.Model):
     note = models.CharField(_("note"), max_length=300, blank=True)
     rated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    rated_as = models.CharField(
+        _("rated by"), max_length=10, choices=RatedAs.choices, default=RatedAs.CLINICIAN
     )
     rated_at = models.DateTimeField(auto_now_add=True)
 

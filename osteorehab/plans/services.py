@@ -20,7 +20,7 @@ from osteorehab.patients.models import Patient
 from osteorehab.patients.services import refuse
 
 from . import domain
-from .models import PHASE_WEEKS, CarePlan, Goal, GoalRating, Phase, PlanVersion
+from .models import GAS_LEVELS, PHASE_WEEKS, CarePlan, Goal, GoalRating, Phase, PlanVersion, RatedAs
 from .selectors import library, names, plan_sections
 
 PLAN_AUTHORS = (Role.THERAPIST, Role.PHYSICIAN)  # the therapist designs, the physician limits
@@ -210,10 +210,23 @@ def goal_create(*, patient: Patient, by: User, **fields: Any) -> Goal:
     return goal
 
 
+def _rater(goal: Goal, by: User) -> RatedAs:
+    """Whose rating it is: a clinician's at a review, or the patient's own; a caregiver's, or
+    another patient's, is refused (the goal is the patient's judgement, not the family's)."""
+    if by.role in CLINICAL_ROLES:
+        return RatedAs.CLINICIAN
+    if by.role == Role.PATIENT and goal.patient.user_id == by.pk:
+        return RatedAs.PATIENT
+    raise ValidationError(_("Goals are rated by the patient or the care team."))
+
+
 @transaction.atomic
 def goal_rate(*, goal: Goal, by: User, level: int, rated_on: date, note: str = "") -> GoalRating:
-    """How far the goal is attained at a review (-2..+2)."""
-    _may_set_goals(by)
+    """How far the goal is attained at a review (-2..+2), by a clinician or by the patient
+    themself (kept as such)."""
+    rated_as = _rater(goal, by)
+    if level not in dict(GAS_LEVELS):
+        raise ValidationError({"level": _("Choose one of the five levels.")})
     refuse(
         event_date_refusal(
             rated_on,
@@ -225,13 +238,18 @@ def goal_rate(*, goal: Goal, by: User, level: int, rated_on: date, note: str = "
     if rated_on < timezone.localdate(goal.created_at):
         raise ValidationError({"rated_on": _("A goal cannot be rated before it was set.")})
     rating = GoalRating.objects.create(
-        goal=goal, level=level, rated_on=rated_on, note=note, rated_by=by
+        goal=goal, level=level, rated_on=rated_on, note=note, rated_by=by, rated_as=rated_as
     )
     audit_write(
         by=by,
         obj=rating,
         patient_id=goal.patient_id,
         created=True,
-        changes={"goal": goal.pk, "level": level, "rated_on": rated_on.isoformat()},
+        changes={
+            "goal": goal.pk,
+            "level": level,
+            "rated_on": rated_on.isoformat(),
+            "rated_as": rated_as.value,
+        },
     )
     return rating

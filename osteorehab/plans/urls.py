@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import library_views, views
+from . import library_views, patient_views, views
 
 app_name = "plans"
 urlpatterns = [
@@ -33,4 +33,6 @@ urlpatterns = [
     ),
     path("library/presets/", library_views.presets, name="presets"),
     path("library/presets/<int:preset_id>/", library_views.preset_detail, name="preset"),
+    path("me/goals/", patient_views.my_goals, name="my-goals"),
+    path("me/goals/<int:goal_id>/rate/", patient_views.my_goal_rate, name="my-goal-rate"),
 ]

@@ -5,6 +5,7 @@ axe-core's script comes from the axe-playwright-python package. It is given to t
 injected <script> tag would be refused.
 """
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -17,6 +18,8 @@ from playwright.sync_api import Page, ViewportSize, expect
 
 from osteorehab.assessments.models import Occasion
 from osteorehab.assessments.services import assessment_record, draft_answer
+from osteorehab.family.services import encouragement_send
+from osteorehab.logbook.services import check_in_record, fall_report_record
 from osteorehab.patients.demo import DemoProgram
 from osteorehab.patients.models import Patient
 
@@ -196,6 +199,185 @@ def psychology(page: Page, demo: DemoProgram) -> None:
     page.goto(f"/patients/{own_record(demo).pk}/psychology/")
 
 
+def today(page: Page, demo: DemoProgram) -> None:
+    page.goto("/me/today/")
+    expect(page.locator("ol.steps > li").first).to_be_visible()
+
+
+def exercise(page: Page, demo: DemoProgram) -> None:
+    today(page, demo)
+    page.get_by_role("link", name="Start", exact=True).click()
+    expect(page.locator(".progress")).to_contain_text("Exercise 1 of")
+
+
+def exercise_log(page: Page, demo: DemoProgram) -> None:
+    exercise(page, demo)
+    page.get_by_role("link", name="Done", exact=True).click()
+    expect(page.get_by_role("radio")).to_have_count(2 * 11)  # effort and pain, 0-10
+
+
+def exercise_log_with_errors(page: Page, demo: DemoProgram) -> None:
+    exercise_log(page, demo)
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".errors")).to_be_visible()
+
+
+def practice(page: Page, demo: DemoProgram) -> None:
+    page.goto("/me/today/practice/")
+
+
+def check_in(page: Page, demo: DemoProgram) -> None:
+    page.goto("/me/check-in/")
+    # mood 5, confidence, tiredness and pain 11 each, sleep 3, new back pain 2, falls 3 and 3
+    expect(page.get_by_role("radio")).to_have_count(5 + 3 * 11 + 3 + 2 + 3 + 3)
+
+
+def fall_report(page: Page, demo: DemoProgram) -> None:
+    page.goto("/me/falls/new/")
+    expect(page.get_by_role("radio")).to_have_count(3)
+
+
+def fall_done(page: Page, demo: DemoProgram) -> None:
+    patient_record_ = own_record(demo)
+    fall = fall_report_record(
+        patient=patient_record_,
+        by=patient_record_.user,  # type: ignore[arg-type]
+        client_key=uuid.uuid4(),
+        happened_on=timezone.localdate(),
+        place="home_inside",
+        injury=True,
+        could_get_up=False,
+        saw_doctor=False,
+    )
+    page.goto(f"/me/falls/{fall.pk}/")
+    expect(page.get_by_role("alert")).to_be_visible()
+
+
+def log_overview(page: Page, demo: DemoProgram) -> None:
+    patient_record_ = own_record(demo)
+    check_in_record(
+        patient=patient_record_,
+        by=demo.staff["nurse"],
+        via="phone",
+        client_key=uuid.uuid4(),
+        day=timezone.localdate(),
+        mood=2,
+        confidence=4,
+        fatigue=6,
+        sleep="poor",
+        pain=8,
+        back_pain_new=True,
+        falls=1,
+        near_falls=2,
+    )
+    page.goto(f"/patients/{patient_record_.pk}/log/")
+    expect(page.locator("table.list tbody tr").first).to_be_visible()
+
+
+def log_enter_fall(page: Page, demo: DemoProgram) -> None:
+    page.goto(f"/patients/{own_record(demo).pk}/log/falls/new/")
+
+
+def family_person(page: Page, demo: DemoProgram) -> None:
+    page.goto(f"/family/{own_record(demo).pk}/")
+    expect(page.locator("#week-h")).to_be_visible()
+
+
+def family_goals(page: Page, demo: DemoProgram) -> None:
+    page.goto(f"/family/{own_record(demo).pk}/goals/")
+    expect(page.locator("section.card").first).to_be_visible()
+
+
+def family_guide(page: Page, demo: DemoProgram) -> None:
+    page.goto("/family/guide/")
+    expect(page.locator("#fall-h")).to_be_visible()
+
+
+def family_join(page: Page, demo: DemoProgram) -> None:
+    page.goto("/family/join/")
+
+
+def family_join_with_errors(page: Page, demo: DemoProgram) -> None:
+    page.goto("/family/join/")
+    page.get_by_label("Joining code").fill("ZZZZ-ZZZZ")
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator(".errors")).to_be_visible()
+
+
+def family_encourage(page: Page, demo: DemoProgram) -> None:
+    page.goto(f"/family/{own_record(demo).pk}/encourage/")
+
+
+def family_sharing(page: Page, demo: DemoProgram) -> None:
+    page.goto(f"/patients/{own_record(demo).pk}/family/sharing/")
+
+
+def invitation_ready(page: Page, demo: DemoProgram) -> None:
+    page.goto(f"/patients/{own_record(demo).pk}/family/new/")
+    page.get_by_label("Full name").fill("Li Ming")
+    page.get_by_label("Relationship").fill("Son")
+    page.get_by_label("Exercise and support plan").check()
+    page.get_by_role("button", name="Invite").click()
+    expect(page.locator("#join-code")).to_be_visible()
+
+
+def encouragement_on_home(page: Page, demo: DemoProgram) -> None:
+    encouragement_send(patient=own_record(demo), by=demo.staff["nurse"], text="Well done!")
+    page.goto("/me/")
+    expect(page.locator("#encouragement-h")).to_be_visible()
+
+
+def encouragement_list(page: Page, demo: DemoProgram) -> None:
+    encouragement_send(patient=own_record(demo), by=demo.staff["nurse"], text="Well done!")
+    page.goto("/me/encouragement/")
+    expect(page.locator("main li.card")).to_have_count(1)
+
+
+def my_goals(page: Page, demo: DemoProgram) -> None:
+    page.goto("/me/goals/")
+    expect(page.locator("section.goal")).to_have_count(2)
+
+
+def my_goal_rate(page: Page, demo: DemoProgram) -> None:
+    my_goals(page, demo)
+    page.get_by_role("link", name="How am I doing?").first.click()
+    expect(page.get_by_role("radio")).to_have_count(5)
+
+
+def my_goal_rate_with_errors(page: Page, demo: DemoProgram) -> None:
+    my_goal_rate(page, demo)
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".errors")).to_be_visible()
+
+
+def chair_stand(page: Page, demo: DemoProgram) -> None:
+    page.goto("/me/chair-stand/")
+
+
+def chair_stand_practice(page: Page, demo: DemoProgram) -> None:
+    page.goto("/me/chair-stand/practice/")
+    expect(page.locator("[data-chair-timer]")).to_be_visible()
+
+
+def chair_stand_test(page: Page, demo: DemoProgram) -> None:
+    page.goto("/me/chair-stand/test/")
+    expect(page.get_by_role("button", name="One more")).to_be_visible()
+
+
+def chair_stand_test_with_errors(page: Page, demo: DemoProgram) -> None:
+    chair_stand_test(page, demo)
+    page.get_by_label("How many times did you stand up?").fill("31")
+    page.get_by_role("button", name="See my result").click()
+    expect(page.locator(".errorlist")).to_be_visible()
+
+
+def chair_stand_result(page: Page, demo: DemoProgram) -> None:
+    chair_stand_test(page, demo)
+    page.get_by_label("How many times did you stand up?").fill("7")
+    page.get_by_role("button", name="See my result").click()
+    expect(page.locator(".big-number")).to_have_text("7")
+
+
 @dataclass(frozen=True)
 class Visit:
     login: Callable[[DemoProgram], str] | None
@@ -241,6 +423,34 @@ VISITS = {
     "goals": Visit(staff("nurse"), DESKTOP, goals),
     "psychology": Visit(staff("counsellor"), DESKTOP, psychology),
     "own-plan": Visit(patient, PHONE, plan),
+    "today": Visit(patient, PHONE, today),
+    "exercise": Visit(patient, PHONE, exercise),
+    "exercise-log": Visit(patient, PHONE, exercise_log),
+    "exercise-log-errors": Visit(patient, PHONE, exercise_log_with_errors, status=400),
+    "practice": Visit(patient, PHONE, practice),
+    "check-in": Visit(patient, PHONE, check_in),
+    "fall-report": Visit(patient, PHONE, fall_report),
+    "fall-done": Visit(patient, PHONE, fall_done),
+    "log-overview": Visit(staff("nurse"), DESKTOP, log_overview),
+    "log-enter-fall": Visit(staff("nurse"), DESKTOP, log_enter_fall),
+    "family-person": Visit(caregiver, PHONE, family_person),
+    "family-goals": Visit(caregiver, PHONE, family_goals),
+    "family-guide": Visit(caregiver, PHONE, family_guide),
+    "family-encourage": Visit(caregiver, PHONE, family_encourage),
+    "family-join": Visit(None, PHONE, family_join),
+    "family-join-errors": Visit(None, PHONE, family_join_with_errors, status=400),
+    "family-sharing": Visit(patient, PHONE, family_sharing),
+    "invitation-ready": Visit(patient, PHONE, invitation_ready),
+    "me-encouragement": Visit(patient, PHONE, encouragement_on_home),
+    "encouragement-list": Visit(patient, PHONE, encouragement_list),
+    "my-goals": Visit(patient, PHONE, my_goals),
+    "my-goal-rate": Visit(patient, PHONE, my_goal_rate),
+    "my-goal-rate-errors": Visit(patient, PHONE, my_goal_rate_with_errors, status=400),
+    "chair-stand": Visit(patient, PHONE, chair_stand),
+    "chair-stand-practice": Visit(patient, PHONE, chair_stand_practice),
+    "chair-stand-test": Visit(patient, PHONE, chair_stand_test),
+    "chair-stand-test-errors": Visit(patient, PHONE, chair_stand_test_with_errors, status=400),
+    "chair-stand-result": Visit(patient, PHONE, chair_stand_result),
 }
 
 
