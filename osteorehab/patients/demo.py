@@ -16,6 +16,7 @@ from django.db import transaction
 from osteorehab.accounts.domain import CLINICAL_ROLES, CaregiverAction, Part, Role
 from osteorehab.accounts.models import CareTeam, CareTeamMember, Organisation, Site, User
 from osteorehab.assessments.demo import demo_assessments
+from osteorehab.logbook.demo import demo_log
 from osteorehab.plans.demo import demo_plans
 
 from .domain import EpisodeStatus
@@ -304,4 +305,5 @@ def build_demo(*, patients: int = 12, seed: int = 2026, today: date) -> DemoProg
         and any(status is EpisodeStatus.ACTIVE for status, _on in steps)
     ]
     demo_plans(started, staff["therapist"], staff["physician"], demo_patient)
+    demo_log(demo_patient, today=today, rng=rng)
     return DemoProgram(organisation, staff, len(rows), "patient", "caregiver")

@@ -75,6 +75,10 @@ class RemoveForm(ChangeForm):
     exercise = forms.SlugField(widget=forms.HiddenInput)
 
 
+class ProposalForm(ChangeForm):
+    exercise = forms.SlugField(widget=forms.HiddenInput)
+
+
 class ApproveForm(forms.Form):
     number = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 

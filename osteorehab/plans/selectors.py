@@ -13,13 +13,15 @@ from osteorehab.assessments.instruments.base import Result
 from osteorehab.education.models import Assignment, NutritionCheck
 from osteorehab.homesafety.domain import ITEMS_BY_CODE
 from osteorehab.homesafety.models import HomeSafetyAction
+from osteorehab.logbook.models import ExerciseLog
 from osteorehab.patients.models import Medication, Patient
 from osteorehab.plans import exercises as ex
 from osteorehab.plans.education import MODULES_BY_CODE
 from osteorehab.psychology.domain import FREQUENCY_WORDS, Frequency, Module, recommend
 from osteorehab.psychology.selectors import psych_baseline
 
-from .models import Exercise, Goal, GoalRating
+from . import domain
+from .models import Exercise, Goal, GoalRating, PlanVersion
 
 
 def library(*, include_retired: bool = False) -> dict[str, ex.Exercise]:
@@ -151,4 +153,35 @@ def measure_values(patient: Patient, codes: set[str]) -> dict[str, tuple[Any, An
     for assessment in rows.order_by("administered_on", "id"):
         first, _latest = found.get(assessment.instrument, (assessment, assessment))
         found[assessment.instrument] = (first, assessment)
+    return found
+
+
+RECENT_SESSIONS = 6  # the logged sessions of an exercise the proposals read
+
+
+def proposals(patient: Patient, version: PlanVersion, facts: domain.Facts) -> list[domain.Proposal]:
+    """The steps up or down the patient's logged sessions suggest for the plan's exercises
+    (two queries): proposals for the therapist, never applied by themselves."""
+    items = domain.items_of(version.content)
+    logs: dict[str, list[domain.Session]] = {}
+    rows = ExerciseLog.objects.filter(
+        patient=patient, exercise__in=[item.exercise for item in items]
+    ).order_by("day", "id")
+    for log in rows:
+        logs.setdefault(log.exercise, []).append(
+            domain.Session(
+                domain.Completion(log.completion),
+                effort=log.effort,
+                pain=log.pain,
+                skipped_for_pain=log.skip_reason == "pain",
+            )
+        )
+    exercises = library()
+    found = []
+    for item in items:
+        sessions = logs.get(item.exercise, [])[-RECENT_SESSIONS:]
+        if sessions and item.exercise in exercises:
+            proposal = domain.propose(item, sessions, facts, exercises)
+            if proposal is not None:
+                found.append(proposal)
     return found

@@ -111,7 +111,9 @@ def test_patient_logs_the_session_checks_in_reports_a_fall_and_the_nurse_is_aler
 
     expect(page).to_have_url(f"{browsing.base_url}/me/today/practice/")
     expect(page.get_by_role("heading", level=1)).to_have_text(session.practice.title_en)
-    logged = list(ExerciseLog.objects.filter(patient=patient).order_by("id"))
+    # today's entries (the demo's three weeks of history are of earlier days)
+    today = timezone.localdate()
+    logged = list(ExerciseLog.objects.filter(patient=patient, day=today).order_by("id"))
     assert [log.exercise for log in logged] == [step.code for step in session.steps]
     assert [log.completion for log in logged] == [
         "skipped" if n == 2 else "done" for n in range(1, due + 1)
@@ -129,7 +131,7 @@ def test_patient_logs_the_session_checks_in_reports_a_fall_and_the_nurse_is_aler
     page.get_by_role("button", name="Send", exact=True).click()
     expect(page).to_have_url(re.compile(r"/me/check-in/\d+/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Thank you")
-    entry = CheckIn.objects.get(patient=patient)
+    entry = CheckIn.objects.get(patient=patient, day=timezone.localdate())
     assert (entry.mood, entry.confidence, entry.fatigue, entry.sleep, entry.pain) == (
         4,
         7,
@@ -192,7 +194,7 @@ def test_a_check_in_sent_without_a_connection_is_kept_and_stored_once_when_back(
     kept = page.evaluate(f"JSON.parse(localStorage.getItem('{OUTBOX}'))")
     assert len(kept) == 1
     key = dict(kept[0]["fields"])["client_key"]
-    assert not CheckIn.objects.filter(patient=patient).exists()
+    assert not CheckIn.objects.filter(patient=patient, day=timezone.localdate()).exists()
     # The same answers kept twice (a second tap, another tab): the key makes them one entry.
     page.evaluate(
         """key => {
@@ -207,7 +209,7 @@ def test_a_check_in_sent_without_a_connection_is_kept_and_stored_once_when_back(
     expect(page).to_have_url(re.compile(r"/me/check-in/\d+/$"))
     page.wait_for_function("key => localStorage.getItem(key) === null", arg=OUTBOX)
     expect(page.locator("#outbox")).to_contain_text("have been sent")
-    entry = CheckIn.objects.get(patient=patient)
+    entry = CheckIn.objects.get(patient=patient, day=timezone.localdate())
     assert str(entry.client_key) == key
     assert (entry.mood, entry.pain) == (4, 2)
     offline = [e for e in browsing.errors if "ERR_INTERNET_DISCONNECTED" not in e]
@@ -231,6 +233,6 @@ def test_the_session_works_without_javascript(demo: DemoProgram, browsing: Brows
     question(page, "How much pain did you have?").get_by_role("radio", name="2", exact=True).check()
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page).not_to_have_url(re.compile(r"/log/"))
-    log = ExerciseLog.objects.get(patient=patient)
+    log = ExerciseLog.objects.get(patient=patient, day=timezone.localdate())
     assert (log.exercise, log.completion, log.effort, log.pain) == (step.code, "partly", 6, 2)
     assert browsing.errors == []

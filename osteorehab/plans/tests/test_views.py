@@ -1,6 +1,7 @@
 """The plan in the clinic: drafted from the profile, refused where it breaks a safety rule,
 versioned with reasons, approved by the physician, printed for the patient; and the goals."""
 
+import uuid
 from datetime import date, timedelta
 
 import pytest
@@ -10,6 +11,7 @@ from django.utils import timezone
 from osteorehab.accounts.domain import Part, Role
 from osteorehab.assessments.services import assessment_record, impact_decide
 from osteorehab.audit.models import AuditEvent
+from osteorehab.logbook.services import exercise_log_record
 from osteorehab.plans.library import EXERCISES
 from osteorehab.plans.models import Exercise, PlanVersion
 from tests.factories import client_for, login_of, make_caregiver, make_patient, member
@@ -331,3 +333,37 @@ def test_changing_an_item_starts_from_its_days_and_dose(team, vertebral):
     assert form.initial["days"] == item["days"]
     assert form.initial["sets"] == item["dose"]["sets"]
     assert form.initial["exercise"] == Exercise.objects.get(code=item["exercise"]).pk
+
+
+def test_easy_logged_sessions_propose_a_step_up_the_therapist_accepts(team, vertebral):
+    draft(client_for(member(team, Role.PHYSICIAN)), vertebral)  # approved
+    version = PlanVersion.objects.get()
+    strength = next(i for i in version.content["items"] if i["dose"].get("sets") == 1)
+    day = timezone.localdate()
+    for n in range(3):  # three sessions in a row, done, effort 3 of 10
+        exercise_log_record(
+            patient=vertebral,
+            by=login_of(vertebral),
+            client_key=uuid.uuid4(),
+            day=day - timedelta(days=7 * (3 - n)),
+            exercise=strength["exercise"],
+            plan_version=1,
+            completion="done",
+            sets=1,
+            reps=10,
+            effort=3,
+            pain=1,
+        )
+    therapist = client_for(member(team, Role.THERAPIST))
+    page = therapist.get(reverse("plans:plan", args=[vertebral.pk]))
+    proposal = next(p for p, *_ in page.context["proposals"] if p.exercise == strength["exercise"])
+    assert (proposal.step, proposal.dose.sets) == ("up", 2)
+    assert PlanVersion.objects.count() == 1  # proposed, not applied
+    therapist.post(
+        reverse("plans:proposal-accept", args=[vertebral.pk]),
+        {"exercise": strength["exercise"], "based_on": 1, "reason": "Easy for three weeks"},
+    )
+    latest = PlanVersion.objects.get(number=2)
+    item = next(i for i in latest.content["items"] if i["exercise"] == strength["exercise"])
+    assert item["dose"]["sets"] == 2
+    assert latest.reason == "Easy for three weeks"
