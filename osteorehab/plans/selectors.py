@@ -13,6 +13,7 @@ from osteorehab.assessments.instruments.base import Result
 from osteorehab.education.models import Assignment, NutritionCheck
 from osteorehab.homesafety.domain import ITEMS_BY_CODE
 from osteorehab.homesafety.models import HomeSafetyAction
+from osteorehab.logbook.domain import session_of
 from osteorehab.logbook.models import ExerciseLog
 from osteorehab.patients.models import Medication, Patient
 from osteorehab.plans import exercises as ex
@@ -169,12 +170,7 @@ def proposals(patient: Patient, version: PlanVersion, facts: domain.Facts) -> li
     ).order_by("day", "id")
     for log in rows:
         logs.setdefault(log.exercise, []).append(
-            domain.Session(
-                domain.Completion(log.completion),
-                effort=log.effort,
-                pain=log.pain,
-                skipped_for_pain=log.skip_reason == "pain",
-            )
+            session_of(log.completion, log.effort, log.pain, log.skip_reason)
         )
     exercises = library()
     found = []
