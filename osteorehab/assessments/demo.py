@@ -19,7 +19,6 @@ from osteorehab.patients.models import EpisodeStatus, Patient
 
 from .domain import BASELINE_BATTERY, FOLLOW_UP_BATTERY
 from .instruments import INSTRUMENTS
-from .instruments.base import SCORER_VERSION
 from .models import Assessment, ImpactDecision, Occasion
 
 CHECK_UP_DAYS = 14  # the bi-weekly check-up
@@ -111,20 +110,14 @@ def _assessment(
     patient: Patient, code: str, answers: dict, day: date, occasion: Occasion, by: User
 ) -> Assessment:
     instrument = INSTRUMENTS[code]
-    result = instrument.score(answers)
     self_reported = by.pk == patient.user_id
-    return Assessment(
+    return Assessment.scored(
+        instrument=instrument,
+        answers=answers,
+        result=instrument.score(answers),
         patient=patient,
-        instrument=code,
-        instrument_version=instrument.version,
-        scorer_version=SCORER_VERSION,
         occasion=occasion,
         administered_on=day,
-        answers=answers,
-        result=result.stored(),
-        valid=result.valid,
-        total=result.total,
-        band=result.band or "",
         self_reported=self_reported,
         note="" if self_reported or by.role != "nurse" else "Entered from the paper form",
         recorded_by=by,

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
@@ -5,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from osteorehab.assessments.domain import IMPACT_LEVELS, IMPACT_WORDS
 from osteorehab.patients.models import Correctable
+
+from .instruments.base import SCORER_VERSION, Instrument, Result
 
 
 class Occasion(models.TextChoices):
@@ -50,6 +54,24 @@ class Assessment(Correctable):
 
     def __str__(self) -> str:
         return f"{self.instrument} {self.administered_on}"
+
+    @classmethod
+    def scored(
+        cls, *, instrument: Instrument, answers: dict[str, Any], result: Result, **fields: Any
+    ) -> "Assessment":
+        """An (unsaved) assessment of these answers as the instrument scored them: the result,
+        the versions it was scored with, and the figures copied out for lists and trends."""
+        return cls(
+            instrument=instrument.code,
+            instrument_version=instrument.version,
+            scorer_version=SCORER_VERSION,
+            answers=answers,
+            result=result.stored(),
+            valid=result.valid,
+            total=result.total,
+            band=result.band or "",
+            **fields,
+        )
 
 
 class Draft(models.Model):

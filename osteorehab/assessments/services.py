@@ -1,6 +1,7 @@
 """Recording administered assessments: score with the pure instrument, store the raw answers and
 the result, audit it, and raise the alerts a result calls for, all in one transaction."""
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -19,7 +20,7 @@ from osteorehab.patients.models import Patient
 from osteorehab.patients.services import refuse
 
 from .instruments import INSTRUMENTS
-from .instruments.base import SCORER_VERSION, InputError, Instrument, Result
+from .instruments.base import InputError, Instrument, Result
 from .models import Assessment, Draft, ImpactDecision, Occasion
 
 # PHQ-9 item 9 above 0 needs an immediate clinical risk assessment whatever the total, and an
@@ -44,11 +45,18 @@ INPUT_MESSAGES = {
 }
 
 
-def input_error(error: InputError) -> ValidationError:
-    message = INPUT_MESSAGES.get(error.code)
+def input_error(
+    error: InputError,
+    *,
+    field: str | None = None,
+    messages: Mapping[str, Any] = INPUT_MESSAGES,
+) -> ValidationError:
+    """A refusal of a pure module, in the user's language, on the form field it names (or on
+    `field`, where the form calls it otherwise); its English message where none is known."""
+    message = messages.get(error.code)
     params = {k: f"{v:g}" if isinstance(v, float) else v for k, v in error.params.items()}
     text = message % params if message and "%(" in str(message) else message or error.message
-    return ValidationError({error.field: text})
+    return ValidationError({field or error.field: text})
 
 
 def instrument_for(code: str) -> Instrument:
@@ -87,22 +95,18 @@ def assessment_record(
         )
     )
     result = score(instrument, answers)
-    assessment = Assessment.objects.create(
+    assessment = Assessment.scored(
+        instrument=instrument,
+        answers=answers,
+        result=result,
         patient=patient,
-        instrument=instrument.code,
-        instrument_version=instrument.version,
-        scorer_version=SCORER_VERSION,
         occasion=occasion,
         administered_on=administered_on,
-        answers=answers,
-        result=result.stored(),
-        valid=result.valid,
-        total=result.total,
-        band=result.band or "",
         self_reported=self_reported,
         note=note,
         recorded_by=by,
     )
+    assessment.save()
     audit_write(
         by=by,
         obj=assessment,

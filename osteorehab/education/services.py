@@ -18,6 +18,7 @@ from osteorehab.accounts.domain import CLINICAL_ROLES, Action, Part, Role, may
 from osteorehab.accounts.models import User
 from osteorehab.assessments.instruments.base import InputError, round_half_up
 from osteorehab.assessments.services import INPUT_MESSAGES
+from osteorehab.assessments.services import input_error as assessment_input_error
 from osteorehab.audit.models import AuditAction
 from osteorehab.audit.services import audit_event, audit_write, changes_of, values_of
 from osteorehab.patients.domain import age_on, event_date_refusal
@@ -68,10 +69,7 @@ def input_error(error: InputError) -> ValidationError:
     field = error.field
     if field.startswith("servings_per_week[") and field.endswith("]"):
         field = food_field(field[len("servings_per_week[") : -1])
-    message = MESSAGES.get(error.code)
-    params = {k: f"{v:g}" if isinstance(v, float) else v for k, v in error.params.items()}
-    text = message % params if message and "%(" in str(message) else message or error.message
-    return ValidationError({field: text})
+    return assessment_input_error(error, field=field, messages=MESSAGES)
 
 
 def _refuse_unless_clinician(by: User, message: Any) -> None:

@@ -203,13 +203,24 @@ def _create(model: Any, **fields: Any) -> tuple[Any, bool]:
         return kept, False
 
 
-def _signal_changes(signals: tuple[domain.Signal, ...]) -> list[dict[str, str]]:
-    return [{"kind": signal.kind.value, "reason": str(signal.reason)} for signal in signals]
-
-
-def _raise_alerts(
-    entry: CheckIn | FallReport, signals: tuple[domain.Signal, ...], by: User
+def _audit_and_alert(
+    entry: CheckIn | FallReport,
+    fields: tuple[str, ...],
+    signals: tuple[domain.Signal, ...],
+    by: User,
 ) -> None:
+    """The new entry's audit row, with the safety signals it carries, and an urgent alert for
+    each signal, in the entry's transaction."""
+    audit_write(
+        by=by,
+        obj=entry,
+        patient_id=entry.patient_id,
+        created=True,
+        changes={
+            **values_of(entry, (*fields, *ENTRY_FIELDS)),
+            "signals": [{"kind": sig.kind.value, "reason": str(sig.reason)} for sig in signals],
+        },
+    )
     for signal in signals:
         alert_raise(
             patient=entry.patient,
@@ -353,17 +364,7 @@ def check_in_record(
     )
     if created:
         signals = domain.check_in_signals(back_pain_new=back_pain_new, pain=pain)
-        audit_write(
-            by=by,
-            obj=entry,
-            patient_id=patient.pk,
-            created=True,
-            changes={
-                **values_of(entry, (*CHECK_IN_FIELDS, *ENTRY_FIELDS)),
-                "signals": _signal_changes(signals),
-            },
-        )
-        _raise_alerts(entry, signals, by)
+        _audit_and_alert(entry, CHECK_IN_FIELDS, signals, by)
     return entry
 
 
@@ -418,15 +419,5 @@ def fall_report_record(
     )
     if created:
         signals = domain.fall_signals(injury=injury, could_get_up=could_get_up)
-        audit_write(
-            by=by,
-            obj=entry,
-            patient_id=patient.pk,
-            created=True,
-            changes={
-                **values_of(entry, (*FALL_FIELDS, *ENTRY_FIELDS)),
-                "signals": _signal_changes(signals),
-            },
-        )
-        _raise_alerts(entry, signals, by)
+        _audit_and_alert(entry, FALL_FIELDS, signals, by)
     return entry

@@ -625,16 +625,21 @@ def recorded_facts(document: Mapping[str, Any] | None, profile: Profile) -> Fact
     return Facts(profile, **{name: recorded.get(name) for name in RECORDED_FACTS})
 
 
-def _dose_words(dose: Dose) -> str:
-    parts = [
-        f"{dose.sets} x " if dose.sets else "",
-        f"{dose.reps}" if dose.reps else "",
-        f"-{dose.reps_max}" if dose.reps_max else "",
-        f" {dose.hold_seconds} s" if dose.hold_seconds else "",
-        f" {dose.minutes} min" if dose.minutes else "",
-        f" {dose.impacts} impacts" if dose.impacts else "",
-    ]
-    return "".join(parts).strip()
+def dose_reason(dose: Dose) -> Reason:
+    """A dose in words (the load apart: it is written in each language with the exercise)."""
+    parts = []
+    reps = f"{dose.reps}-{dose.reps_max}" if dose.reps and dose.reps_max else dose.reps
+    if dose.sets and reps:
+        parts.append(Reason("{sets} set(s) of {reps} repetitions", sets=dose.sets, reps=reps))
+    elif reps:
+        parts.append(Reason("{reps} repetitions", reps=reps))
+    if dose.hold_seconds:
+        parts.append(Reason("hold {seconds} seconds", seconds=dose.hold_seconds))
+    if dose.minutes:
+        parts.append(Reason("{minutes} minutes", minutes=dose.minutes))
+    if dose.impacts:
+        parts.append(Reason("{impacts} impacts", impacts=dose.impacts))
+    return Reason.joined(parts)
 
 
 def changes(
@@ -669,8 +674,8 @@ def changes(
                 Reason(
                     "{name}: dose {old} → {new}",
                     name=name,
-                    old=_dose_words(was.dose),
-                    new=_dose_words(item.dose),
+                    old=dose_reason(was.dose),
+                    new=dose_reason(item.dose),
                 )
             )
     found += [

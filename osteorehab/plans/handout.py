@@ -29,25 +29,10 @@ BODY_PT, HEADING_PT, TITLE_PT = 16, 20, 26  # large type for older eyes
 
 
 def dose_words(dose: Dose) -> str:
-    """A dose in plain words, in the active language."""
-    parts = []
-    if dose.sets and dose.reps:
-        reps = f"{dose.reps}-{dose.reps_max}" if dose.reps_max else str(dose.reps)
-        parts.append(
-            _("%(sets)s set(s) of %(reps)s repetitions") % {"sets": dose.sets, "reps": reps}
-        )
-    elif dose.reps:
-        parts.append(_("%(reps)s repetitions") % {"reps": dose.reps})
-    if dose.hold_seconds:
-        parts.append(_("hold %(seconds)s seconds") % {"seconds": dose.hold_seconds})
-    if dose.minutes:
-        parts.append(_("%(minutes)s minutes") % {"minutes": dose.minutes})
-    if dose.impacts:
-        parts.append(_("%(impacts)s impacts") % {"impacts": dose.impacts})
+    """A dose in plain words, in the active language, with its load."""
+    words = domain.dose_reason(dose).translated(_)
     load = dose.load_zh if translation.get_language().startswith("zh") else dose.load_en
-    if load:
-        parts.append(load)
-    return "; ".join(parts)
+    return "; ".join(part for part in (words, load) if part)
 
 
 def handout_pdf(patient: Patient, version: PlanVersion) -> bytes:

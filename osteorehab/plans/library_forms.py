@@ -17,6 +17,7 @@ from .exercises import (
     Intensity,
 )
 from .forms import DraftForm, ExerciseChoiceField
+from .library_services import EXERCISE_FIELDS, LINK_FIELDS
 from .models import Exercise, Preset
 
 INTENSITY_LABELS = {
@@ -101,36 +102,7 @@ class ExerciseForm(forms.ModelForm):
 
     class Meta:
         model = Exercise
-        fields = [
-            "code",
-            "category",
-            "name_en",
-            "name_zh",
-            "instructions_en",
-            "instructions_zh",
-            "sets",
-            "reps",
-            "reps_max",
-            "hold_seconds",
-            "minutes",
-            "impacts",
-            "load_en",
-            "load_zh",
-            "equipment",
-            "muscle_groups",
-            "impact",
-            "intensity",
-            "high_intensity",
-            "spinal_flexion",
-            "floor_lift",
-            "supported",
-            "otago_level",
-            "contraindications",
-            "progression",
-            "regression",
-            "alternatives",
-            "source",
-        ]
+        fields = [*EXERCISE_FIELDS, *LINK_FIELDS]
         widgets = {
             "instructions_en": forms.Textarea(attrs={"rows": 6}),
             "instructions_zh": forms.Textarea(attrs={"rows": 6}),
