@@ -12,6 +12,7 @@ from typing import Any
 from .base import (
     Band,
     Banding,
+    Better,
     InputError,
     Instrument,
     Kind,
@@ -94,6 +95,7 @@ FOUR_STAGE = Instrument(
     name=gettext_noop("4-Stage Balance Test"),
     version="4-Stage Balance Test (CDC STEADI); scorer 1",
     kind=Kind.MEASUREMENT,
+    better=Better.HIGHER,
     licence=Licence.FREE,
     source=STEADI,
     score=score,

@@ -103,6 +103,14 @@ class Kind(StrEnum):
     CALCULATION = "calculation"
 
 
+class Better(StrEnum):
+    """Which way the total moves when the patient does better: more chair stands, fewer seconds
+    for the Timed Up and Go, a lower PHQ-9. What the scale measures, not a cut-off."""
+
+    HIGHER = "higher"
+    LOWER = "lower"
+
+
 @dataclass(frozen=True)
 class Source:
     """Where a rule comes from: the publication, and the clinical-reference section."""
@@ -257,6 +265,7 @@ class Instrument:
     range: tuple[float, float] | None = None  # the total's possible range
     instructions: str = ""  # what the patient is asked, shown above each question
     labels: Mapping[str, str] = field(default_factory=dict)  # words for codes that are not bands
+    better: Better | None = None  # None: the total has no better direction (effort, a risk)
 
     def words(self, code: str) -> str | None:
         """The label of a band (or other result code) of this instrument, untranslated."""

@@ -13,6 +13,7 @@ from typing import Any
 from .base import (
     Band,
     Banding,
+    Better,
     InputError,
     Instrument,
     Item,
@@ -139,6 +140,7 @@ BERG = Instrument(
     name=gettext_noop("Berg Balance Scale"),
     version="Berg Balance Scale; scorer 1",
     kind=Kind.QUESTIONNAIRE,  # items rated by the clinician while the patient performs them
+    better=Better.HIGHER,
     licence=Licence.ASK,
     source=REFERENCE,
     score=score,

@@ -10,6 +10,7 @@ from typing import Any
 from .base import (
     Band,
     Banding,
+    Better,
     Instrument,
     Kind,
     Licence,
@@ -91,6 +92,7 @@ CHAIR_STAND = Instrument(
     name=gettext_noop("30-Second Chair Stand"),
     version="30-s chair stand (CDC STEADI); scorer 1",
     kind=Kind.MEASUREMENT,
+    better=Better.HIGHER,
     licence=Licence.FREE,
     source=STEADI,
     score=score,

@@ -14,6 +14,7 @@ from typing import Any
 from .base import (
     Band,
     Banding,
+    Better,
     Instrument,
     Item,
     Kind,
@@ -107,6 +108,7 @@ FES_I = Instrument(
     name=gettext_noop("Falls Efficacy Scale-International"),
     version="FES-I 16-item (Yardley 2005); scorer 1",
     kind=Kind.QUESTIONNAIRE,
+    better=Better.LOWER,
     licence=Licence.FREE,
     source=YARDLEY_2005,
     score=score_fes_i,
@@ -136,6 +138,7 @@ SHORT_FES_I = Instrument(
     name=gettext_noop("Short FES-I"),
     version="Short FES-I 7-item (Kempen 2008); scorer 1",
     kind=Kind.QUESTIONNAIRE,
+    better=Better.LOWER,
     licence=Licence.FREE,
     source=KEMPEN_2008,
     score=score_short_fes_i,

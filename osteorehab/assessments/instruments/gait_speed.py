@@ -13,6 +13,7 @@ from typing import Any
 from .base import (
     Band,
     Banding,
+    Better,
     InputError,
     Instrument,
     Kind,
@@ -95,6 +96,7 @@ GAIT_SPEED = Instrument(
     name=gettext_noop("Gait speed"),
     version="Gait speed (usual pace); scorer 1",
     kind=Kind.MEASUREMENT,
+    better=Better.HIGHER,
     licence=Licence.FREE,
     source=Source("speed = distance / time at usual pace", "2.6"),
     score=score,

@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .base import (
+    Better,
     InputError,
     Instrument,
     Kind,
@@ -102,6 +103,7 @@ GAS = Instrument(
     name=gettext_noop("Goal Attainment Scaling"),
     version="GAS T-score (Kiresuk & Sherman 1968, rho 0.3); scorer 1",
     kind=Kind.CALCULATION,
+    better=Better.HIGHER,
     licence=Licence.FREE,
     source=KIRESUK_1968,
     score=score,

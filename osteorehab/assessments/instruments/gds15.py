@@ -10,6 +10,7 @@ from typing import Any
 from .base import (
     Band,
     Banding,
+    Better,
     Instrument,
     Item,
     Kind,
@@ -103,6 +104,7 @@ GDS15 = Instrument(
     name=gettext_noop("GDS-15"),
     version="GDS short form (Sheikh & Yesavage 1986); scorer 1",
     kind=Kind.QUESTIONNAIRE,
+    better=Better.LOWER,
     licence=Licence.FREE,
     source=SHEIKH_1986,
     score=score,

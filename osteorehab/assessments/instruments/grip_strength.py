@@ -10,6 +10,7 @@ from typing import Any
 from .base import (
     Band,
     Banding,
+    Better,
     Instrument,
     Kind,
     Licence,
@@ -59,6 +60,7 @@ GRIP_STRENGTH = Instrument(
     name=gettext_noop("Grip strength (EWGSOP2)"),
     version="EWGSOP2 (Cruz-Jentoft 2019) grip cut-offs; scorer 1",
     kind=Kind.MEASUREMENT,
+    better=Better.HIGHER,
     licence=Licence.FREE,
     source=SOURCE,
     score=score,

@@ -18,6 +18,7 @@ from typing import Any
 from .base import (
     Band,
     Banding,
+    Better,
     Instrument,
     Kind,
     Licence,
@@ -74,6 +75,7 @@ HADS = Instrument(
     name=gettext_noop("Hospital Anxiety and Depression Scale"),
     version="HADS subscale scores (Zigmond & Snaith 1983), entered; scorer 1",
     kind=Kind.QUESTIONNAIRE,
+    better=Better.LOWER,
     licence=Licence.LICENSED,
     source=ZIGMOND_1983,
     score=score_hads,
@@ -123,6 +125,7 @@ ABC = Instrument(
     name=gettext_noop("Activities-specific Balance Confidence scale"),
     version="ABC 16-item mean score, entered; scorer 1",
     kind=Kind.QUESTIONNAIRE,
+    better=Better.HIGHER,
     licence=Licence.LICENSED,
     source=Source("Powell & Myers 1995, J Gerontol 50A:M28", "1.10, 9"),
     score=score_abc,

@@ -14,6 +14,7 @@ from typing import Any
 from .base import (
     Band,
     Banding,
+    Better,
     Instrument,
     Item,
     Kind,
@@ -37,6 +38,7 @@ def rating(
     mcid: float | None = None,
     mcid_source: Source | None = None,
     loinc: str = "",
+    better: Better | None = None,
 ) -> Instrument:
     """An instrument of one 0-10 item, scored as the answer."""
 
@@ -57,6 +59,7 @@ def rating(
         mcid_source=mcid_source,
         loinc={"total": loinc} if loinc else {},
         range=(0, 10),
+        better=better,
     )
     return instrument
 
@@ -92,6 +95,7 @@ PAIN_NRS = rating(
         "Farrar et al. 2001, Pain 94:149 (numbers from memory)", "1.13", unverified=True
     ),
     loinc="72514-3",  # the older code is 38208-5
+    better=Better.LOWER,
 )
 
 TOO_FIT_TO_FRACTURE = Source(
@@ -132,4 +136,5 @@ CONFIDENCE = rating(
     name=gettext_noop("Rehabilitation confidence 0-10"),
     label=gettext_noop("Confidence in the rehabilitation programme, 0 none to 10 complete"),
     source=Source("local generic 0-10 rating; no published source", "none"),
+    better=Better.HIGHER,
 )

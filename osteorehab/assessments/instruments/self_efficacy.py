@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .base import (
+    Better,
     Instrument,
     Item,
     Kind,
@@ -92,6 +93,7 @@ GSE = Instrument(
     name=gettext_noop("General Self-Efficacy Scale"),
     version="GSE 10-item (Schwarzer & Jerusalem 1995); scorer 1",
     kind=Kind.QUESTIONNAIRE,
+    better=Better.HIGHER,
     licence=Licence.ASK,
     source=SCHWARZER_1995,
     score=score_gse,
@@ -111,6 +113,7 @@ SEE = Instrument(
     name=gettext_noop("Self-Efficacy for Exercise"),
     version="SEE 9-item (Resnick & Jenkins 2000); scorer 1",
     kind=Kind.QUESTIONNAIRE,
+    better=Better.HIGHER,
     licence=Licence.FREE,
     source=RESNICK_2000,
     score=score_see,

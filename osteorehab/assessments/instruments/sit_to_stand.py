@@ -10,6 +10,7 @@ from typing import Any
 from .base import (
     Band,
     Banding,
+    Better,
     Instrument,
     Kind,
     Licence,
@@ -121,6 +122,7 @@ FIVE_TIMES_SIT_TO_STAND = Instrument(
     name=gettext_noop("Five Times Sit to Stand"),
     version="5xSTS (stop at the fifth stand); scorer 1",
     kind=Kind.MEASUREMENT,
+    better=Better.LOWER,
     licence=Licence.FREE,
     source=BOHANNON_2006,
     score=score,

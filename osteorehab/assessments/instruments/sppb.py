@@ -13,6 +13,7 @@ from .balance import HOLD_S, stances_held
 from .base import (
     Band,
     Banding,
+    Better,
     InputError,
     Instrument,
     Kind,
@@ -217,6 +218,7 @@ SPPB = Instrument(
     name=gettext_noop("Short Physical Performance Battery"),
     version="SPPB (Guralnik 1994, NIA protocol); scorer 1",
     kind=Kind.MEASUREMENT,
+    better=Better.HIGHER,
     licence=Licence.FREE,
     source=NIA,
     score=score,

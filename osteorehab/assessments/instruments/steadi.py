@@ -17,6 +17,7 @@ from typing import Any
 from .base import (
     Band,
     Banding,
+    Better,
     Instrument,
     Item,
     Kind,
@@ -131,6 +132,7 @@ STAY_INDEPENDENT = Instrument(
     name=gettext_noop("STEADI Stay Independent brochure"),
     version="CDC STEADI Stay Independent (Rubenstein 2011), past-year wording; scorer 1",
     kind=Kind.QUESTIONNAIRE,
+    better=Better.LOWER,
     licence=Licence.FREE,
     source=RUBENSTEIN_2011,
     score=score_stay_independent,

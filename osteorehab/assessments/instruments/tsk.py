@@ -13,6 +13,7 @@ from typing import Any
 from .base import (
     Band,
     Banding,
+    Better,
     Instrument,
     Item,
     Kind,
@@ -75,6 +76,7 @@ TSK17 = Instrument(
     name=gettext_noop("Tampa Scale for Kinesiophobia (17 items)"),
     version="TSK-17 (Vlaeyen 1995); scorer 1",
     kind=Kind.QUESTIONNAIRE,
+    better=Better.LOWER,
     licence=Licence.ASK,
     source=VLAEYEN_1995,
     score=score_tsk17,
@@ -91,6 +93,7 @@ TSK11 = Instrument(
     name=gettext_noop("Tampa Scale for Kinesiophobia (11 items)"),
     version="TSK-11 (Woby 2005); scorer 1",
     kind=Kind.QUESTIONNAIRE,
+    better=Better.LOWER,
     licence=Licence.ASK,
     source=WOBY_2005,
     score=score_tsk11,

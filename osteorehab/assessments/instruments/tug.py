@@ -11,6 +11,7 @@ from typing import Any
 from .base import (
     Band,
     Banding,
+    Better,
     Instrument,
     Kind,
     Licence,
@@ -92,6 +93,7 @@ TUG = Instrument(
     name=gettext_noop("Timed Up and Go"),
     version="TUG (CDC STEADI); scorer 1",
     kind=Kind.MEASUREMENT,
+    better=Better.LOWER,
     licence=Licence.FREE,
     source=STEADI,
     score=score,

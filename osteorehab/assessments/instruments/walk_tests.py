@@ -15,6 +15,7 @@ from typing import Any
 from .base import (
     Band,
     Banding,
+    Better,
     Instrument,
     Kind,
     Licence,
@@ -173,6 +174,7 @@ SIX_MINUTE_WALK = Instrument(
     name=gettext_noop("Six-minute walk test"),
     version="6MWT, Enright & Sherrill 1998 equations; scorer 1",
     kind=Kind.MEASUREMENT,
+    better=Better.HIGHER,
     licence=Licence.FREE,
     source=ENRIGHT_SHERRILL,
     score=six_minute_score,
@@ -193,6 +195,7 @@ TWO_MINUTE_WALK = Instrument(
     name=gettext_noop("Two-minute walk test"),
     version="2MWT, Bohannon 2015 sample means; scorer 1",
     kind=Kind.MEASUREMENT,
+    better=Better.HIGHER,
     licence=Licence.FREE,
     source=BOHANNON_2015,
     score=two_minute_score,

@@ -363,3 +363,16 @@ def test_the_follow_up_is_the_guides_check_up_and_each_part_has_a_baseline():
     owned = {code for instrument_codes in BASELINE_BATTERY.values() for code in instrument_codes}
     for instrument_codes in FOLLOW_UP_BATTERY.values():
         assert set(instrument_codes) <= owned
+
+
+# Scales whose total has no better direction: effort ratings (Borg, the generic 0-10 effort),
+# yes/no screens and risk calculations.
+NO_DIRECTION = {"effort", "borg", "steadi_key_questions", "falls_risk_wfg", "garvan", "frax"}
+
+
+def test_every_repeated_scale_says_which_way_is_better():
+    assert {code for code, i in INSTRUMENTS.items() if i.better is None} == NO_DIRECTION
+    assert INSTRUMENTS["chair_stand_30s"].better == "higher"
+    assert INSTRUMENTS["tug"].better == "lower"
+    assert INSTRUMENTS["phq9"].better == "lower"
+    assert INSTRUMENTS["confidence"].better == "higher"
