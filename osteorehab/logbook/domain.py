@@ -23,7 +23,7 @@ near-fall, poor sleep, fatigue, low mood and low confidence raise no alert here 
 reads them on the log overview); a reported fall leads the patient on to the fall report.
 """
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -77,6 +77,51 @@ def due_on(items: Iterable[Item], day: date) -> list[Item]:
     """The plan's items to do on `day`, in the plan's order (the days count from Monday, 0)."""
     weekday = day.weekday()
     return [item for item in items if weekday in item.days]
+
+
+class DayState(StrEnum):
+    """A day of the plan as the patient lived it."""
+
+    REST = "rest"  # nothing planned that day
+    DONE = "done"  # every planned exercise done, or done in part
+    PARTLY = "partly"  # some of the planned exercises done
+    MISSED = "missed"  # none done (skipped, or nothing logged)
+
+
+def day_state(planned: Collection[str], logged: Mapping[str, str]) -> DayState:
+    """A day from the exercises its plan asked for and each exercise's latest completion that
+    day (an exercise logged but not planned does not count towards the plan)."""
+    if not planned:
+        return DayState.REST
+    done = sum(1 for code in planned if logged.get(code) in (Completion.DONE, Completion.PARTLY))
+    if done == len(planned):
+        return DayState.DONE
+    return DayState.PARTLY if done else DayState.MISSED
+
+
+@dataclass(frozen=True)
+class Adherence:
+    """Sessions of the plan over some days: planned (days with something planned), done in
+    full and done in part."""
+
+    planned: int
+    done: int
+    partly: int
+
+    @property
+    def share(self) -> float | None:
+        """The share of planned sessions the patient exercised in (in full or in part); None
+        when nothing was planned."""
+        return (self.done + self.partly) / self.planned if self.planned else None
+
+
+def adherence(states: Iterable[DayState]) -> Adherence:
+    counted = list(states)
+    return Adherence(
+        planned=sum(1 for state in counted if state != DayState.REST),
+        done=counted.count(DayState.DONE),
+        partly=counted.count(DayState.PARTLY),
+    )
 
 
 def session_of(completion: str, effort: int | None, pain: int | None, skip_reason: str) -> Session:

@@ -143,7 +143,53 @@ class DayRow:
     skipped: int = 0
     not_logged: int = 0
     extra: int = 0  # logged, but not in that day's plan
+    state: domain.DayState = domain.DayState.REST
     check_ins: list[CheckIn] = field(default_factory=list)
+
+
+def day_rows(patient: Patient, since: date, until: date, logs: list[ExerciseLog]) -> list[DayRow]:
+    """The days from `until` back to `since`, newest first: the exercises the plan in force
+    that day asked for and what `logs` (that patient's entries of those days) say of them,
+    each exercise counted once a day by its latest entry. One query (the plan's versions)."""
+    versions = sorted(approved_versions(patient), key=lambda v: v.number, reverse=True)
+    starts = [(in_force_from(v), items_of(v.content)) for v in versions]
+    latest: dict[date, dict[str, str]] = defaultdict(dict)
+    for entry in sorted(logs, key=lambda e: e.pk):
+        latest[entry.day][entry.exercise] = entry.completion
+    rows = []
+    for offset in range((until - since).days + 1):
+        day = until - timedelta(days=offset)
+        items = next((items for start, items in starts if start <= day), [])
+        planned = {item.exercise for item in domain.due_on(items, day)}
+        done = latest.get(day, {})
+        rows.append(
+            DayRow(
+                day=day,
+                planned=len(planned),
+                done=sum(1 for c in done.values() if c == domain.Completion.DONE),
+                partly=sum(1 for c in done.values() if c == domain.Completion.PARTLY),
+                skipped=sum(1 for c in done.values() if c == domain.Completion.SKIPPED),
+                not_logged=len(planned - done.keys()),
+                extra=len(done.keys() - planned),
+                state=domain.day_state(planned, done),
+            )
+        )
+    return rows
+
+
+def logs_between(patient: Patient, since: date, until: date) -> list[ExerciseLog]:
+    return list(
+        ExerciseLog.objects.filter(patient=patient, day__gte=since, day__lte=until).select_related(
+            "entered_by"
+        )
+    )
+
+
+def adherence(patient: Patient, since: date, until: date) -> domain.Adherence:
+    """The planned sessions from `since` to `until` and how many the patient exercised in (two
+    queries)."""
+    rows = day_rows(patient, since, until, logs_between(patient, since, until))
+    return domain.adherence(row.state for row in rows)
 
 
 @dataclass(frozen=True)
@@ -157,47 +203,22 @@ class Overview:
 
 
 def log_overview(patient: Patient, today: date, language: str) -> Overview:
-    """The last weeks, day by day: the exercises the plan in force that day asked for, and what
-    was logged for them (each exercise counted once a day, by its latest entry); the check-ins
-    of those weeks; every fall reported. A handful of queries, whatever the number of days."""
+    """The last weeks, day by day (`day_rows`); the check-ins of those weeks; every fall
+    reported. A handful of queries, whatever the number of days."""
     since = today - timedelta(days=OVERVIEW_WEEKS * 7 - 1)
-    versions = sorted(approved_versions(patient), key=lambda v: v.number, reverse=True)
-    starts = [(in_force_from(v), items_of(v.content)) for v in versions]
-    logs = list(
-        ExerciseLog.objects.filter(patient=patient, day__gte=since, day__lte=today).select_related(
-            "entered_by"
-        )
-    )
+    logs = logs_between(patient, since, today)
     check_ins = list(
         CheckIn.objects.filter(patient=patient, day__gte=since, day__lte=today).select_related(
             "entered_by"
         )
     )
     falls = list(FallReport.objects.filter(patient=patient).select_related("entered_by"))
-    latest: dict[date, dict[str, str]] = defaultdict(dict)
-    for entry in sorted(logs, key=lambda e: e.pk):
-        latest[entry.day][entry.exercise] = entry.completion
+    rows = day_rows(patient, since, today, logs)
     by_day: dict[date, list[CheckIn]] = defaultdict(list)
     for check_in in check_ins:
         by_day[check_in.day].append(check_in)
-    rows = []
-    for offset in range((today - since).days + 1):
-        day = today - timedelta(days=offset)
-        items = next((items for start, items in starts if start <= day), [])
-        planned = {item.exercise for item in domain.due_on(items, day)}
-        done = latest.get(day, {})
-        rows.append(
-            DayRow(
-                day=day,
-                planned=len(planned),
-                done=sum(1 for c in done.values() if c == domain.Completion.DONE),
-                partly=sum(1 for c in done.values() if c == domain.Completion.PARTLY),
-                skipped=sum(1 for c in done.values() if c == domain.Completion.SKIPPED),
-                not_logged=len(planned - done.keys()),
-                extra=len(done.keys() - planned),
-                check_ins=by_day.get(day, []),
-            )
-        )
+    for row in rows:
+        row.check_ins = by_day.get(row.day, [])
     codes = {entry.exercise for entry in logs}
     names = {code: row.name(language) for code, row in exercise_rows(sorted(codes)).items()}
     return Overview(since, rows, logs, check_ins, falls, names)
