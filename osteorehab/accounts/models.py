@@ -16,7 +16,7 @@ ROLE_LABELS = {
 }
 ROLE_CHOICES = [(role.value, ROLE_LABELS[role]) for role in Role]
 PART_LABELS = {
-    Part.PROGRAM: _("Program status and care team"),
+    Part.PROGRAM: _("Program status, care team and appointments"),
     Part.MEDICAL: _("Osteoporosis details, fractures and medicines"),
     Part.PLAN: _("Exercise and support plan"),
     Part.LOG: _("Rehabilitation log and check-ins"),

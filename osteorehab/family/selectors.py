@@ -4,8 +4,6 @@ them, and the home-safety tasks given to family."""
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Q
-
 from osteorehab.homesafety.domain import Owner
 from osteorehab.homesafety.models import HomeSafetyAction
 from osteorehab.patients.models import Patient
@@ -25,17 +23,6 @@ class Day:
     on: date
     is_today: bool
     sessions: list[Session]
-
-
-def plan_in_force(patient: Patient) -> PlanVersion | None:
-    """The latest version of the plan the patient may follow: a version waiting for the
-    physician's approval is not yet the plan, so the one before it still is."""
-    return (
-        PlanVersion.objects.filter(plan__patient=patient)
-        .filter(Q(needs_approval=False) | Q(approved_at__isnull=False))
-        .order_by("-number")
-        .first()
-    )
 
 
 def plan_week(version: PlanVersion, *, today: date, language: str) -> list[Day]:

@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import get_language, gettext_lazy
@@ -20,6 +20,7 @@ from osteorehab.accounts.models import PART_LABELS
 from osteorehab.audit.services import note_access
 from osteorehab.core.forms import run_service
 from osteorehab.core.types import AuthedRequest
+from osteorehab.logbook.selectors import approved_version, feedback
 from osteorehab.patients import services as patient_services
 from osteorehab.patients.models import Caregiver, ConsentKind, Patient
 from osteorehab.patients.views import invitation_page
@@ -43,7 +44,8 @@ ACTION_WORDS = {
 def person(request: AuthedRequest, patient_id: int) -> HttpResponse:
     """A caregiver's page for the person they support: what is shared with them, this week's
     exercises from the plan in force and the home-safety tasks given to family (the plan part),
-    a link to the goals (the progress part), and how to help. Any user who can reach the patient
+    the week so far from the log (the log part), a link to the goals (the progress part), and
+    how to help. Any user who can reach the patient
     may open it, and sees it as their role allows."""
     patient = patient_for(request, patient_id)
     user = request.user
@@ -59,7 +61,7 @@ def person(request: AuthedRequest, patient_id: int) -> HttpResponse:
         context["may_do"] = [ACTION_WORDS[a] for a in (link.allowed_actions if link else [])]
     today = timezone.localdate()
     if Part.PLAN in parts:
-        version = selectors.plan_in_force(patient)
+        version = approved_version(patient)
         context["week"] = (
             selectors.plan_week(version, today=today, language=get_language() or "en")
             if version
@@ -68,13 +70,7 @@ def person(request: AuthedRequest, patient_id: int) -> HttpResponse:
         context["tasks"] = selectors.family_tasks(patient)
         context["today"] = today
     if Part.LOG in parts:
-        # The log is the logbook's (osteorehab.logbook, built alongside): linked by URL name
-        # only, so this page works without it. When the logbook offers a week's summary, show
-        # it here beside the plan's week.
-        try:
-            context["log_url"] = reverse("logbook:overview", args=[patient.pk])
-        except NoReverseMatch:
-            context["log_url"] = ""
+        context["feedback"] = feedback(patient, today)
     return render(request, "family/person.html", context)
 
 

@@ -83,8 +83,8 @@ class DayState(StrEnum):
     """A day of the plan as the patient lived it."""
 
     REST = "rest"  # nothing planned that day
-    DONE = "done"  # every planned exercise done, or done in part
-    PARTLY = "partly"  # some of the planned exercises done
+    DONE = "done"  # every planned exercise done in full
+    PARTLY = "partly"  # some of the planned exercises done, or done in part
     MISSED = "missed"  # none done (skipped, or nothing logged)
 
 
@@ -93,10 +93,11 @@ def day_state(planned: Collection[str], logged: Mapping[str, str]) -> DayState:
     day (an exercise logged but not planned does not count towards the plan)."""
     if not planned:
         return DayState.REST
-    done = sum(1 for code in planned if logged.get(code) in (Completion.DONE, Completion.PARTLY))
-    if done == len(planned):
+    if all(logged.get(code) == Completion.DONE for code in planned):
         return DayState.DONE
-    return DayState.PARTLY if done else DayState.MISSED
+    if any(logged.get(code) in (Completion.DONE, Completion.PARTLY) for code in planned):
+        return DayState.PARTLY
+    return DayState.MISSED
 
 
 @dataclass(frozen=True)

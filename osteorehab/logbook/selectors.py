@@ -2,18 +2,25 @@
 the last weeks."""
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import cast
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from osteorehab.assessments.instruments import INSTRUMENTS
+from osteorehab.assessments.instruments.base import Better, Kind
+from osteorehab.assessments.models import Assessment
 from osteorehab.education.models import Assignment
 from osteorehab.patients.models import Patient
-from osteorehab.plans.domain import Item, Session, items_of
-from osteorehab.plans.models import Exercise, PlanVersion
+from osteorehab.plans.domain import Completion, Item, Session, items_of
+from osteorehab.plans.exercises import Category
+from osteorehab.plans.models import Exercise, GoalRating, PlanVersion
+from osteorehab.plans.selectors import measure_values
 
-from . import domain
+from . import domain, incentives
 from .models import CheckIn, ExerciseLog, FallReport
 
 # How far back the care team's overview looks: a local display setting, not a clinical one.
@@ -147,21 +154,37 @@ class DayRow:
     check_ins: list[CheckIn] = field(default_factory=list)
 
 
+def plan_by_day(patient: Patient) -> Callable[[date], list[Item]]:
+    """The items due on a day from the plan in force that day (one query)."""
+    versions = sorted(approved_versions(patient), key=lambda v: v.number, reverse=True)
+    starts = [(in_force_from(v), items_of(v.content)) for v in versions]
+
+    def planned_on(day: date) -> list[Item]:
+        items = next((items for start, items in starts if start <= day), [])
+        return domain.due_on(items, day)
+
+    return planned_on
+
+
+def latest_entries(logs: list[ExerciseLog]) -> dict[date, dict[str, ExerciseLog]]:
+    """Each day's entries by exercise, the latest entry of an exercise winning."""
+    latest: dict[date, dict[str, ExerciseLog]] = defaultdict(dict)
+    for entry in sorted(logs, key=lambda e: e.pk):
+        latest[entry.day][entry.exercise] = entry
+    return latest
+
+
 def day_rows(patient: Patient, since: date, until: date, logs: list[ExerciseLog]) -> list[DayRow]:
     """The days from `until` back to `since`, newest first: the exercises the plan in force
     that day asked for and what `logs` (that patient's entries of those days) say of them,
     each exercise counted once a day by its latest entry. One query (the plan's versions)."""
-    versions = sorted(approved_versions(patient), key=lambda v: v.number, reverse=True)
-    starts = [(in_force_from(v), items_of(v.content)) for v in versions]
-    latest: dict[date, dict[str, str]] = defaultdict(dict)
-    for entry in sorted(logs, key=lambda e: e.pk):
-        latest[entry.day][entry.exercise] = entry.completion
+    planned_on = plan_by_day(patient)
+    latest = latest_entries(logs)
     rows = []
     for offset in range((until - since).days + 1):
         day = until - timedelta(days=offset)
-        items = next((items for start, items in starts if start <= day), [])
-        planned = {item.exercise for item in domain.due_on(items, day)}
-        done = latest.get(day, {})
+        planned = {item.exercise for item in planned_on(day)}
+        done = {code: entry.completion for code, entry in latest.get(day, {}).items()}
         rows.append(
             DayRow(
                 day=day,
@@ -222,3 +245,120 @@ def log_overview(patient: Patient, today: date, language: str) -> Overview:
     codes = {entry.exercise for entry in logs}
     names = {code: row.name(language) for code, row in exercise_rows(sorted(codes)).items()}
     return Overview(since, rows, logs, check_ins, falls, names)
+
+
+# ---- The patient's feedback: the week, the run of days, the gains, the milestones ----
+
+# How far back the run of days and the weeks' milestones look: a local display setting.
+FEEDBACK_DAYS = 16 * 7
+
+
+@dataclass(frozen=True)
+class Feedback:
+    week: incentives.Week
+    streak: incentives.Streak
+    gains: list[incentives.Gain]
+    milestones: list[incentives.Milestone]
+
+
+def _work(
+    planned_on: Callable[[date], list[Item]],
+    latest: dict[date, dict[str, ExerciseLog]],
+    days: list[date],
+) -> list[incentives.Work]:
+    """Each exercise of each day, planned or logged, as the week's summary reads it."""
+    pairs: list[tuple[date, str, Item | None, ExerciseLog | None]] = []
+    for day in days:
+        items = {item.exercise: item for item in planned_on(day)}
+        logged = latest.get(day, {})
+        pairs += [(day, code, item, logged.get(code)) for code, item in items.items()]
+        pairs += [(day, code, None, entry) for code, entry in logged.items() if code not in items]
+    rows = exercise_rows(sorted({code for _day, code, _item, _entry in pairs}))
+    found = []
+    for day, code, item, entry in pairs:
+        if code not in rows:
+            continue  # an exercise the library no longer knows: no category to count it in
+        found.append(
+            incentives.Work(
+                day=day,
+                category=Category(rows[code].category),
+                planned=item is not None,
+                planned_minutes=(item.dose.minutes or 0) if item else 0,
+                completion=Completion(entry.completion) if entry else None,
+                minutes=entry.minutes if entry else None,
+                sets=entry.sets if entry else None,
+            )
+        )
+    return found
+
+
+def _measures(patient: Patient) -> list[incentives.Measure]:
+    """Each physical measure's first and latest valid result (one query)."""
+    codes = {
+        code
+        for code, instrument in INSTRUMENTS.items()
+        if instrument.kind == Kind.MEASUREMENT and instrument.better is not None
+    }
+    found = []
+    for code, (first, latest) in sorted(measure_values(patient, codes).items()):
+        instrument = INSTRUMENTS[code]
+        if first.total is None or latest.total is None:
+            continue
+        found.append(
+            incentives.Measure(
+                instrument=code,
+                name=instrument.name,
+                better=cast(Better, instrument.better),
+                mcid=instrument.mcid,
+                mcid_source=instrument.mcid_source.citation if instrument.mcid_source else "",
+                first=_measured(first),
+                latest=_measured(latest),
+            )
+        )
+    return found
+
+
+def _measured(assessment: Assessment) -> incentives.Measured:
+    return incentives.Measured(
+        day=assessment.administered_on,
+        total=cast(float, assessment.total),
+        flags=frozenset(assessment.result.get("flags", ())),
+        norm=assessment.result.get("norm"),
+    )
+
+
+def feedback(patient: Patient, today: date) -> Feedback:
+    """The patient's week so far (Monday to today), the run of days exercised, the measures that
+    got better and the milestones reached. A handful of queries, whatever the history."""
+    since = today - timedelta(days=FEEDBACK_DAYS - 1)
+    logs = logs_between(patient, since, today)
+    planned_on = plan_by_day(patient)
+    rows = day_rows(patient, since, today, logs)
+    states = {row.day: row.state for row in rows}
+    monday = today - timedelta(days=today.weekday())
+    this_week = [row.day for row in rows if row.day >= monday]
+    found_gains = incentives.gains(_measures(patient))
+    weeks = [
+        (
+            day,
+            domain.adherence(
+                states.get(day + timedelta(days=n), domain.DayState.REST) for n in range(7)
+            ),
+        )
+        for day in sorted({row.day - timedelta(days=row.day.weekday()) for row in rows})
+        if since <= day and day + timedelta(days=6) < monday
+    ]
+    rated = [
+        incentives.GoalRated(rating.goal.statement, rating.rated_on, rating.level)
+        for rating in GoalRating.objects.filter(goal__patient=patient).select_related("goal")
+    ]
+    return Feedback(
+        week=incentives.week(
+            monday,
+            (states[day] for day in this_week),
+            _work(planned_on, latest_entries(logs), this_week),
+        ),
+        streak=incentives.streak(states, today),
+        gains=found_gains,
+        milestones=incentives.milestones(rated, found_gains, weeks),
+    )

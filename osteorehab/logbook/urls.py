@@ -6,6 +6,7 @@ app_name = "logbook"
 urlpatterns = [
     # the patient's own, on their phone
     path("me/today/", views.today, name="today"),
+    path("me/week/", views.week, name="week"),
     path("me/today/exercises/<slug:code>/", views.exercise, name="exercise"),
     path("me/today/exercises/<slug:code>/log/", views.exercise_log, name="exercise-log"),
     path("me/today/practice/", views.practice, name="practice"),

@@ -41,6 +41,7 @@ from .selectors import (
     TodaySession,
     approved_version,
     exercise_rows,
+    feedback,
     log_overview,
     today_session,
 )
@@ -68,6 +69,18 @@ def next_url(session: TodaySession) -> str:
     if step is not None:
         return reverse("logbook:exercise", args=[step.code])
     return reverse("logbook:practice")
+
+
+@login_required
+def week(request: AuthedRequest) -> HttpResponse:
+    """The patient's week so far, the days in a row, what their checks show and the milestones
+    reached: effort linked to the gains it brings."""
+    patient = _own_patient(request)
+    return render(
+        request,
+        "logbook/week.html",
+        {"patient": patient, "feedback": feedback(patient, timezone.localdate())},
+    )
 
 
 # ---- Today's session, one screen at a time ----

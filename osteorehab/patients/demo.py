@@ -281,7 +281,7 @@ def build_demo(*, patients: int = 12, seed: int = 2026, today: date) -> DemoProg
         user=caregiver_user,
         name="Wang Lei",
         relationship="Daughter",
-        shared_parts=[Part.PROGRAM.value, Part.PLAN.value, Part.PROGRESS.value],
+        shared_parts=[Part.PROGRAM.value, Part.PLAN.value, Part.LOG.value, Part.PROGRESS.value],
         allowed_actions=[CaregiverAction.RECEIVE_ALERTS.value],
         invited_by=patient_user,
         accepted_at=demo_patient.created_at,
@@ -299,10 +299,11 @@ def build_demo(*, patients: int = 12, seed: int = 2026, today: date) -> DemoProg
     )
     # The first team's patients in the program have their plan; the demo patient, goals too.
     started = [
-        rows[index]
+        (rows[index], on)
         for index, steps in history
         if rows[index].care_team_id == teams[0].pk
-        and any(status is EpisodeStatus.ACTIVE for status, _on in steps)
+        for status, on in steps
+        if status is EpisodeStatus.ACTIVE
     ]
     demo_plans(started, staff["therapist"], staff["physician"], demo_patient)
     demo_log(demo_patient, today=today, rng=rng)

@@ -3,6 +3,7 @@ profile, saved by the therapist and approved by the physician where needed; the 
 also has goals in their own words, rated once."""
 
 from collections.abc import Sequence
+from datetime import date, datetime, time
 
 from django.utils import timezone
 
@@ -12,7 +13,7 @@ from osteorehab.patients.models import Patient
 
 from . import domain, services
 from .builtin import load_builtin
-from .models import Exercise
+from .models import Exercise, PlanVersion
 from .selectors import library
 
 GOALS = (
@@ -51,12 +52,14 @@ GOALS = (
 
 
 def demo_plans(
-    patients: Sequence[Patient], therapist: User, physician: User, person: Patient
+    started: Sequence[tuple[Patient, date]], therapist: User, physician: User, person: Patient
 ) -> None:
+    """Each patient's baseline plan, in force from the day they started the program; the demo
+    person's goals."""
     if not Exercise.objects.exists():  # the tables were flushed (a test), not migrated
         load_builtin(Exercise)
     exercises = library()
-    for patient in patients:
+    for patient, start in started:
         facts = domain.Facts(patient_baseline(patient).profile, False, False, False)
         version = services.plan_version_save(
             patient=patient,
@@ -68,6 +71,10 @@ def demo_plans(
         )
         if not version.approved:
             services.plan_version_approve(version=version, by=physician)
+        moment = timezone.make_aware(datetime.combine(start, time(9)))
+        PlanVersion.objects.filter(pk=version.pk).update(
+            created_at=moment, approved_at=moment if version.needs_approval else None
+        )
     for statement, phase, measure, importance, difficulty, levels, rated in GOALS:
         goal = services.goal_create(
             patient=person,

@@ -226,6 +226,11 @@ def practice(page: Page, demo: DemoProgram) -> None:
     page.goto("/me/today/practice/")
 
 
+def my_week(page: Page, demo: DemoProgram) -> None:
+    page.goto("/me/week/")
+    expect(page.locator(".gain").first).to_be_visible()
+
+
 def check_in(page: Page, demo: DemoProgram) -> None:
     page.goto("/me/check-in/")
     # mood 5, confidence, tiredness and pain 11 each, sleep 3, new back pain 2, falls 3 and 3
@@ -428,6 +433,7 @@ VISITS = {
     "exercise-log": Visit(patient, PHONE, exercise_log),
     "exercise-log-errors": Visit(patient, PHONE, exercise_log_with_errors, status=400),
     "practice": Visit(patient, PHONE, practice),
+    "my-week": Visit(patient, PHONE, my_week),
     "check-in": Visit(patient, PHONE, check_in),
     "fall-report": Visit(patient, PHONE, fall_report),
     "fall-done": Visit(patient, PHONE, fall_done),

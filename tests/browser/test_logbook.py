@@ -4,6 +4,7 @@ once among her alerts; answers sent without a connection are kept on the phone a
 when it is back; and the session works without JavaScript."""
 
 import re
+import uuid
 
 import pytest
 from django.utils import timezone
@@ -11,9 +12,11 @@ from playwright.sync_api import Page, expect
 
 from osteorehab.alerts.models import Alert
 from osteorehab.logbook.models import CheckIn, ExerciseLog, FallReport
-from osteorehab.logbook.selectors import TodaySession, today_session
+from osteorehab.logbook.selectors import TodaySession, feedback, today_session
+from osteorehab.logbook.services import exercise_log_record
 from osteorehab.patients.demo import DemoProgram
 from osteorehab.patients.models import Patient
+from tests.factories import login_of
 
 from .conftest import DESKTOP, PHONE, Browsing
 from .test_flows import log_in
@@ -236,3 +239,48 @@ def test_the_session_works_without_javascript(demo: DemoProgram, browsing: Brows
     log = ExerciseLog.objects.get(patient=patient, day=timezone.localdate())
     assert (log.exercise, log.completion, log.effort, log.pain) == (step.code, "partly", 6, 2)
     assert browsing.errors == []
+
+
+def test_patient_sees_the_weekly_summary_and_the_caregiver_the_same_week(
+    demo: DemoProgram, browsing: Browsing
+):
+    patient = demo_patient(demo)
+    today, me = timezone.localdate(), login_of(patient)
+    for step in session_of(patient).steps:  # today's session, done (the demo's log is older)
+        exercise_log_record(
+            patient=patient,
+            by=me,
+            client_key=uuid.uuid4(),
+            day=today,
+            exercise=step.code,
+            plan_version=1,
+            completion="done",
+            effort=4,
+            pain=0,
+        )
+    found = feedback(patient, today)
+    sessions = found.week.sessions
+    assert found.streak.days >= 1
+    assert found.gains, "the demo patient's checks show gains"
+    page = browsing.page(PHONE)
+    log_in(browsing, page, demo.patient_login)
+    page.get_by_role("link", name="See my week").click()
+    expect(page).to_have_url(f"{browsing.base_url}/me/week/")
+    expect(page.locator(".big-figure").first).to_have_text(
+        f"Sessions: {sessions.done + sessions.partly} of {sessions.planned} planned"
+    )
+    expect(page.locator(".big-figure").nth(1)).to_have_text(
+        f"{found.streak.days} day{'s' if found.streak.days > 1 else ''} of exercise in a row"
+    )
+    expect(page.locator(".gain")).to_have_count(len(found.gains))
+    expect(page.locator(".gain").first).to_contain_text(str(found.gains[0].sentences[0]))
+    big_enough(page, "main a.button")
+    browsing.shot(page, "my-week")
+
+    family = browsing.page(PHONE)
+    log_in(browsing, family, demo.caregiver_login)
+    family.goto(f"/family/{patient.pk}/")
+    expect(family.locator("#week-summary-h")).to_have_text("This week so far")
+    expect(family.locator(".big-figure").first).to_have_text(
+        f"Sessions: {sessions.done + sessions.partly} of {sessions.planned} planned"
+    )
