@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "axes",
     "django_htmx",
     "template_partials",
+    "ninja",  # the JSON API docs page from its own static files (no CDN)
     "huey.contrib.djhuey",
     "osteorehab.core",
     "osteorehab.accounts",
@@ -79,6 +80,12 @@ INSTALLED_APPS = [
     "osteorehab.contact",
     "osteorehab.family",
     "osteorehab.reminders",
+    "osteorehab.api",
+    "osteorehab.outcomes",
+    "osteorehab.fhir",
+    "osteorehab.rules",
+    "osteorehab.meetings",
+    "osteorehab.followup",
 ]
 
 MIDDLEWARE = [

@@ -3,6 +3,7 @@ from django.urls import include, path
 from django_otp.admin import OTPAdminSite
 
 from osteorehab.accounts.views import language
+from osteorehab.api.main import urls as api_urls
 
 # The Django admin (accounts, sites and care teams; no patient records) requires two-factor.
 admin.site.__class__ = OTPAdminSite
@@ -22,6 +23,13 @@ urlpatterns = [
     path("", include("osteorehab.contact.urls")),
     path("", include("osteorehab.family.urls")),
     path("", include("osteorehab.reminders.urls")),
+    path("", include("osteorehab.rules.urls")),
+    path("", include("osteorehab.meetings.urls")),
+    path("", include("osteorehab.followup.urls")),
+    path("", include("osteorehab.outcomes.urls")),
+    path("fhir/R4/", include("osteorehab.fhir.urls")),
+    path("", include("osteorehab.api.urls")),
+    path("api/", api_urls()),
     path("language/", language, name="set-language"),
     path("admin/", admin.site.urls),
 ]

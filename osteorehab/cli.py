@@ -5,9 +5,10 @@
     osteorehab instruments                           the instrument codes
     osteorehab docs                                  docs/instruments.md, from the definitions
     osteorehab prescribe PROFILE.json                the starting plan a profile would get
+    osteorehab rules HISTORY.json                    the proposals a patient history would produce
 
-Scoring and prescribing need no database and no Django: they are the same pure code the web
-uses (the prescription reads the built-in exercise library).
+Scoring, prescribing and the adjustment rules need no database and no Django: they are the same
+pure code the web uses (the prescription and the rules read the built-in exercise library).
 Bad input exits with status 2 and a message naming the field.
 """
 
@@ -25,6 +26,8 @@ from osteorehab.assessments.instruments.docs import markdown
 from osteorehab.plans.domain import facts_from_dict
 from osteorehab.plans.domain import prescribe as plan_prescribe
 from osteorehab.plans.library import EXERCISES
+from osteorehab.rules.domain import evaluate
+from osteorehab.rules.history import history_from_dict
 
 BAD_INPUT = 2
 
@@ -127,6 +130,8 @@ def main(
     commands.add_parser("docs", help="print docs/instruments.md")
     prescribe = commands.add_parser("prescribe", help="the starting plan for a profile")
     prescribe.add_argument("file", nargs="?", default="-", help="profile JSON (default: stdin)")
+    rules = commands.add_parser("rules", help="the proposals a patient history would produce")
+    rules.add_argument("file", nargs="?", default="-", help="history JSON (default: stdin)")
     args = parser.parse_args(argv)
 
     try:
@@ -140,6 +145,21 @@ def main(
                 raise Usage(str(error)) from None
             plan = plan_prescribe(facts, EXERCISES)
             json.dump(plan.as_dict(EXERCISES), stdout, ensure_ascii=False, indent=2)
+            print(file=stdout)
+            return 0
+        if args.command == "rules":
+            try:
+                history, today = history_from_dict(read_json(args.file, stdin))
+            except ValueError as error:
+                raise Usage(str(error)) from None
+            firings = evaluate(history, today, EXERCISES)
+            proposals = [firing.as_dict(EXERCISES) for firing in firings]
+            json.dump(
+                {"today": today.isoformat(), "proposals": proposals},
+                stdout,
+                ensure_ascii=False,
+                indent=2,
+            )
             print(file=stdout)
             return 0
         if args.command == "instruments":

@@ -20,15 +20,20 @@ from django.utils import timezone
 
 from osteorehab.accounts.domain import CLINICAL_ROLES, Part, Role
 from osteorehab.accounts.models import User
+from osteorehab.api.models import ImportJob
+from osteorehab.api.services import patients_import_run, patients_import_start
 from osteorehab.assessments.services import assessment_record
 from osteorehab.audit.models import AuditEvent
 from osteorehab.contact.services import follow_up_schedule, thread_start
 from osteorehab.education.services import assignment_create, food_item_create
+from osteorehab.followup.services import schedule_item_add
 from osteorehab.homesafety.services import home_safety_check_record
 from osteorehab.logbook.services import check_in_record, fall_report_record
+from osteorehab.meetings.services import decision_record, meeting_schedule
 from osteorehab.patients.models import Caregiver, Patient
 from osteorehab.plans.models import GoalRating, PlanVersion
 from osteorehab.plans.services import goal_create
+from osteorehab.rules.services import proposals_find
 from tests.factories import (
     client_for,
     login_of,
@@ -59,6 +64,11 @@ PATIENT_ARGUMENTS = {
     "thread_id",
     "check_in_id",
     "fall_id",
+    "resource_id",  # a FHIR resource id; filled with the outsider as resource_type Patient
+    "schedule_item_id",
+    "proposal_id",
+    "meeting_id",  # a meeting of the outsider's care team, the outsider on its agenda
+    "task_id",
 }
 # Arguments of URLs that are not about one patient (the admin's, the password reset's).
 OTHER_ARGUMENTS = {
@@ -74,6 +84,10 @@ OTHER_ARGUMENTS = {
     "exercise_id",  # the exercise library and presets are shared, not one patient's
     "preset_id",
     "food_id",  # the organisation's food list for the calcium check, not one patient's
+    "resource_type",  # a FHIR resource type, "Patient" (its id is the patient argument)
+    "job_id",  # a FHIR bulk export: the user's own, whoever's patients it holds
+    "import_id",  # a patient import: seen only by its uploader (the outsider team's nurse)
+    "file_name",
 }
 
 
@@ -196,6 +210,12 @@ def world():
             video_link="https://video.example/zz",
         )
         thread_start(patient=outsider, by=login_of(outsider), topic="medical", body="Zzq")
+        schedule_item_add(
+            patient=outsider,
+            by=member(team, Role.NURSE),
+            kind="team_review",
+            due_on=date(2026, 2, 2),
+        )
         food_item_create(
             by=member(team, Role.NURSE),
             name_en="Milk",
@@ -205,6 +225,20 @@ def world():
             mg_per_serving=300,
             source="Test value",
         )
+        proposals_find(patients=[outsider], today=date(2026, 1, 14))  # item 9, the fall
+        meeting = meeting_schedule(  # the open PHQ-9 alert puts the outsider on its agenda
+            care_team=team,
+            by=member(team, Role.NURSE),
+            scheduled_at=timezone.now() + timedelta(days=2),
+            chair=member(team, Role.NURSE),
+        )
+        decision_record(
+            item=meeting.items.get(patient=outsider),
+            by=member(team, Role.NURSE),
+            task_title="Zz task",
+            task_owner="role:nurse",
+            task_due_on=timezone.localdate() + timedelta(days=7),
+        )
         Caregiver.objects.create(
             patient=outsider,
             name=f"{marker} Jr",
@@ -212,6 +246,13 @@ def world():
             invite_token=f"tok{team.pk}",
             invited_by=login_of(outsider),
         )
+        job = patients_import_start(  # refused, its file named after the marker
+            by=member(team, Role.NURSE),
+            file_name=f"{marker}.csv",
+            data=f"family_name,given_name,date_of_birth,sex,referred_on\n{marker},Zed,x,x,x\n".encode(),
+            language="en",
+        )
+        patients_import_run(str(job.pk))
         outsiders.append(outsider)
     return users, outsiders
 
@@ -232,7 +273,16 @@ def arguments_for(route: Route, outsider: Patient) -> dict[str, str]:
         "thread_id": outsider.threads.get().pk,
         "check_in_id": outsider.check_ins.get().pk,
         "fall_id": outsider.fall_reports.get().pk,
+        "schedule_item_id": outsider.schedule_items.get().pk,
+        "proposal_id": outsider.proposals.earliest("pk").pk,
+        "meeting_id": outsider.agenda_items.get().meeting_id,
+        "task_id": outsider.team_tasks.get().pk,
         "code": "phq9",
+        "resource_type": "Patient",
+        "resource_id": outsider.pk,
+        "job_id": "x",
+        "import_id": ImportJob.objects.get(organisation=outsider.organisation).pk,
+        "file_name": "x",
         "exercise_id": 1,
         "preset_id": 1,
         "food_id": outsider.organisation.food_items.get().pk,
@@ -282,6 +332,12 @@ def outsider_state(outsiders: list[Patient]) -> list[tuple]:
             [(t.messages.count(), t.read_marks.count()) for t in p.threads.all()],
             (p.exercise_logs.count(), p.check_ins.count(), p.fall_reports.count()),
             (p.encouragements.count(), list(p.caregivers.values_list("join_code_hash", flat=True))),
+            list(
+                p.schedule_items.values_list("pk", "due_on", "cancelled_at", "held_on", "version")
+            ),
+            list(p.proposals.values_list("pk", "status")),
+            list(p.agenda_items.values_list("pk", "discussed", "meeting__status")),
+            list(p.team_tasks.values_list("pk", "status")),
         )
         for p in (Patient.objects.get(pk=o.pk) for o in outsiders)
     ]
@@ -316,7 +372,8 @@ def test_no_role_reaches_a_patient_outside_its_care(world, role):
                 assert response.status_code < 500, where
                 assert not any(m in body for m in markers), f"{where} shows an outsider"
                 if about_patient:
-                    allowed = {403, 404} if role else {302}
+                    # anonymous: the login page, or for the FHIR API 401 (a token is needed)
+                    allowed = {403, 404} if role else {302, 401}
                     assert response.status_code in allowed, (
                         f"{where} answered {response.status_code}"
                     )

@@ -44,9 +44,10 @@ def visible_patients(user: Any) -> QuerySet[Patient]:
     return patients.none()
 
 
-def _latest_consent(kind: ConsentKind) -> QuerySet[Consent, Any]:
+def _latest_consent(kind: ConsentKind, patient: str = "pk") -> QuerySet[Consent, Any]:
+    """The latest decision of this kind of the patient `patient` names in the outer query."""
     return (
-        Consent.objects.filter(patient=OuterRef("pk"), kind=kind)
+        Consent.objects.filter(patient=OuterRef(patient), kind=kind)
         .order_by("-decided_on", "-id")
         .values("granted")[:1]
     )
@@ -54,6 +55,10 @@ def _latest_consent(kind: ConsentKind) -> QuerySet[Consent, Any]:
 
 def program_consent_subquery() -> Subquery:
     return Subquery(_latest_consent(ConsentKind.PROGRAM))
+
+
+def family_sharing_subquery(patient: str = "pk") -> Subquery:
+    return Subquery(_latest_consent(ConsentKind.FAMILY_SHARING, patient))
 
 
 def caregiver_may(user: Any, patient: Patient, action: CaregiverAction) -> bool:

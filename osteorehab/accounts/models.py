@@ -120,3 +120,42 @@ class CareTeamMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.care_team})"
+
+
+class ApiToken(models.Model):
+    """A key an integration (a hospital system, a reporting tool) sends as
+    `Authorization: Bearer <key>` to act as one service user, who then reaches exactly what that
+    user reaches on the web pages. Only the key's hash is kept: the key is shown once, when an
+    administrator creates it (`manage.py api_token create`). Written only by the
+    `api_token_*` services."""
+
+    name = models.CharField(_("name"), max_length=100)
+    user = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="api_tokens", verbose_name=_("acts as")
+    )
+    key_hash = models.CharField(max_length=64, unique=True)
+    # the key's first characters, to tell tokens apart in a list without keeping the key
+    prefix = models.CharField(_("key starts with"), max_length=12)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(revoked_at__isnull=True, revoked_by__isnull=True)
+                | models.Q(revoked_at__isnull=False, revoked_by__isnull=False),
+                name="api_token_revoked_by_someone",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

@@ -16,9 +16,15 @@ from .tasks import notify_alert
 
 @transaction.atomic
 def alert_raise(
-    *, patient: Patient, kind: AlertKind, roles: Sequence[Role], source: models.Model, by: User
+    *,
+    patient: Patient,
+    kind: AlertKind,
+    roles: Sequence[Role],
+    source: models.Model,
+    by: User | None,
 ) -> Alert:
-    """Open an alert and tell the care team once the transaction that raised it has committed."""
+    """Open an alert and tell the care team once the transaction that raised it has committed
+    (`by` None: raised by the program itself, the adjustment rules)."""
     alert = Alert.objects.create(
         patient=patient,
         kind=kind,

@@ -189,6 +189,12 @@ def _history(
         add(FOLLOW_UP_BATTERY["psychological_check_up"], psychological, day, Occasion.FOLLOW_UP)
         add(FOLLOW_UP_BATTERY["motor_endurance_test"], "therapist", day, Occasion.FOLLOW_UP)
         day += timedelta(days=CHECK_UP_DAYS)
+    return _impact(patient, sites, started, recorder)
+
+
+def _impact(
+    patient: Patient, sites: Sequence[str], started: date, recorder: Callable[[Patient, str], User]
+) -> ImpactDecision:
     # after vertebral or multiple fractures, no more than brisk walking (clinical-reference 4.2)
     low = len(sites) >= 2 or "vertebra" in sites
     return ImpactDecision(
@@ -198,3 +204,63 @@ def _history(
         decided_on=started,
         decided_by=recorder(patient, "physician"),
     )
+
+
+# The program's own example (issue #6): anxiety rising markedly at the latest check-up, GAD-7 6
+# (mild) to 12 (moderate); PHQ-9 steady at 4, item 9 at 0; kinesiophobia not high (TSK-17 34)
+# and a moderate concern about falling (Short FES-I 11), so that the cognitive sessions start
+# every two weeks. Every other answer repeats the baseline's, so that no other adjustment rule
+# fires on the assessments.
+ANXIOUS_GAD7 = ({"items": [1, 1, 1, 1, 1, 1, 0]}, {"items": [2, 2, 2, 2, 2, 1, 1]})
+ANXIOUS_STEADY = {
+    "phq9": {"items": [0, 1, 1, 1, 0, 1, 0, 0, 0]},
+    "tsk17": {"items": [2, 2, 2, 3, 2, 2, 2, 3, 2, 2, 2, 3, 2, 2, 2, 3, 2]},
+    "short_fes_i": {"items": [2, 2, 1, 2, 1, 2, 1]},
+}
+
+
+def demo_anxious_assessments(
+    patient: Patient,
+    dates: dict[EpisodeStatus, date],
+    sites: Sequence[str],
+    recorder: Callable[[Patient, str], User],
+    *,
+    today: date,
+) -> None:
+    """The anxious patient's baseline and bi-weekly check-ups since they started (at least one,
+    today), and the physician's impact decision, in place of those drawn for them (drawn first,
+    so that every other patient's drawn data stay as they were)."""
+    Assessment.objects.filter(patient=patient).delete()
+    ImpactDecision.objects.filter(patient=patient).delete()
+    rng = random.Random(patient.pk)  # noqa: S311  (reproducible demo data)
+    sex = patient.sex if patient.sex in ("female", "male") else "female"
+    facts: dict[str, Any] = {"t_score": -2.8, "fractures": len(sites), "gait_speed": 0.95}
+    assessed, started = dates[EpisodeStatus.ASSESSMENT], dates[EpisodeStatus.ACTIVE]
+    age = age_on(patient.date_of_birth, assessed)
+    answers = {
+        code: _answers(code, rng, 0.5, age, sex, facts)
+        for codes in BASELINE_BATTERY.values()
+        for code in codes
+    }
+    answers.update(ANXIOUS_STEADY, gad7=ANXIOUS_GAD7[0])
+    rows = []
+    for role, codes in BASELINE_BATTERY.items():
+        by = recorder(patient, "nurse" if role == "patient" else role)  # no login: on paper
+        rows += [
+            _assessment(patient, code, answers[code], assessed, Occasion.BASELINE, by)
+            for code in codes
+        ]
+    check_ups = [
+        started + timedelta(days=CHECK_UP_DAYS * n)
+        for n in range(1, (today - started).days // CHECK_UP_DAYS + 1)
+    ] or [today]
+    for day in check_ups:
+        for kind, codes in FOLLOW_UP_BATTERY.items():
+            by = recorder(patient, "therapist" if kind == "motor_endurance_test" else "counsellor")
+            for code in codes:
+                given = (
+                    ANXIOUS_GAD7[1] if code == "gad7" and day == check_ups[-1] else answers[code]
+                )
+                rows.append(_assessment(patient, code, given, day, Occasion.FOLLOW_UP, by))
+    Assessment.objects.bulk_create(rows)
+    _impact(patient, sites, started, recorder).save()

@@ -370,3 +370,9 @@ FOLLOW_UP_BATTERY: Mapping[str, tuple[str, ...]] = {
     "psychological_check_up": ("gad7", "phq9", "confidence", "short_fes_i"),
     "motor_endurance_test": ("chair_stand_30s", "two_minute_walk"),
 }
+
+# What a patient answers on their own phone: their baseline questionnaires and the bi-weekly
+# psychological check-up.
+SELF_REPORT = tuple(
+    dict.fromkeys([*BASELINE_BATTERY["patient"], *FOLLOW_UP_BATTERY["psychological_check_up"]])
+)

@@ -1,14 +1,16 @@
-"""Reads of a patient's assessments: the baseline each instrument had, and the profile the
-safety rules and the plan read."""
+"""Reads of a patient's assessments: the baseline each instrument had, the profile the
+safety rules and the plan read, and the questionnaires the patient is to answer now."""
 
 from dataclasses import dataclass
 from datetime import date
 
 from django.utils import timezone
 
+from osteorehab.followup.domain import Status
+from osteorehab.followup.selectors import patient_schedule, questionnaires_due
 from osteorehab.patients.models import Patient
 
-from .domain import Profile, profile_from_results
+from .domain import BASELINE_BATTERY, Profile, profile_from_results
 from .instruments import INSTRUMENTS
 from .instruments.base import InputError, Result
 from .models import Assessment, ImpactDecision, Occasion
@@ -67,3 +69,18 @@ def patient_baseline(patient: Patient) -> Baseline:
         frail=falls.answers.get("frailty") if falls else None,
     )
     return Baseline(latest, results, impact, profile)
+
+
+def questionnaires_to_answer(patient: Patient, today: date) -> dict[str, date | None]:
+    """The patient's questionnaires due now, each with the day to answer it by: those a due or
+    overdue item of their follow-up schedule still needs (by its due date, or once overdue by
+    the end of its window), and their baseline questionnaires not yet answered (no date: the
+    enrolment asks for them once, before the schedule begins)."""
+    answered = set(patient.assessments.valid().values_list("instrument", flat=True))
+    due: dict[str, date | None] = {
+        code: None for code in BASELINE_BATTERY["patient"] if code not in answered
+    }
+    for code, scheduled in questionnaires_due(patient_schedule(patient, today)).items():
+        item = scheduled.item
+        due[code] = item.due_on if scheduled.status is Status.DUE else item.closes_on
+    return due

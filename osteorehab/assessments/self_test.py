@@ -16,10 +16,12 @@ from osteorehab.core.types import AuthedRequest
 from osteorehab.patients.models import Patient
 
 from . import services
+from .domain import SELF_REPORT
 from .instruments.chair_stand import BELOW_NORM, CHAIR_STAND, STANDS_HIGH
 from .instruments.measurement import SEXES
 from .models import Draft, Occasion
-from .views import SELF_REPORT, _own_patient
+from .selectors import questionnaires_to_answer
+from .views import _own_patient
 
 CODE = CHAIR_STAND.code
 SECONDS = 30  # the test's length (STEADI): the timer counts it down
@@ -27,12 +29,10 @@ SECONDS = 30  # the test's length (STEADI): the timer counts it down
 
 def questionnaires_waiting(patient: Patient) -> int:
     """How many of the patient's questionnaires are to start or to finish, counted as the
-    questionnaires page marks them (views.questionnaires): part-answered, or never done."""
+    questionnaires page marks them (views.questionnaires): part-answered, or due now."""
     started = {d.instrument for d in Draft.objects.filter(patient=patient) if d.answers}
-    done = set(
-        patient.assessments.valid().filter(self_reported=True).values_list("instrument", flat=True)
-    )
-    return sum(1 for code in SELF_REPORT if code in started or code not in done)
+    due = questionnaires_to_answer(patient, timezone.localdate())
+    return sum(1 for code in SELF_REPORT if code in started or code in due)
 
 
 class StandsForm(forms.Form):

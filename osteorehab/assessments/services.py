@@ -18,6 +18,7 @@ from osteorehab.audit.services import audit_write
 from osteorehab.patients.domain import event_date_refusal
 from osteorehab.patients.models import Patient
 from osteorehab.patients.services import refuse
+from osteorehab.rules.tasks import rules_soon
 
 from .instruments import INSTRUMENTS
 from .instruments.base import InputError, Instrument, Result
@@ -125,6 +126,7 @@ def assessment_record(
                 patient=patient, kind=ALERTS[flag], roles=ALERTED_ROLES, source=assessment, by=by
             )
     Draft.objects.filter(patient=patient, instrument=code).delete()
+    rules_soon(patient)
     return assessment
 
 

@@ -16,18 +16,12 @@ from osteorehab.core.types import AuthedRequest
 from osteorehab.patients.models import Patient
 
 from . import services
-from .domain import BASELINE_BATTERY, FOLLOW_UP_BATTERY, safety_constraints
+from .domain import BASELINE_BATTERY, SELF_REPORT, safety_constraints
 from .forms import AssessmentForm, ImpactDecisionForm, QuestionForm, has_form
 from .instruments import INSTRUMENTS
 from .instruments.base import Instrument
 from .models import Assessment, Draft, Occasion
-from .selectors import patient_baseline
-
-# What a patient answers on their own phone: their baseline questionnaires and the bi-weekly
-# psychological check-up.
-SELF_REPORT = tuple(
-    dict.fromkeys([*BASELINE_BATTERY["patient"], *FOLLOW_UP_BATTERY["psychological_check_up"]])
-)
+from .selectors import patient_baseline, questionnaires_to_answer
 
 
 def _instrument(code: str) -> Instrument:
@@ -224,17 +218,33 @@ def _own_patient(request: AuthedRequest) -> Patient:
 
 @login_required
 def questionnaires(request: AuthedRequest) -> HttpResponse:
-    """The patient's own questionnaires, each resumable where they left it."""
+    """The patient's own questionnaires, each resumable where they left it: first those to
+    answer now (due under the follow-up schedule, or started), then the others, which they may
+    answer again at any time."""
     patient = _own_patient(request)
     drafts = {d.instrument: d for d in Draft.objects.filter(patient=patient)}
-    done = set(
-        patient.assessments.valid().filter(self_reported=True).values_list("instrument", flat=True)
-    )
+    due = questionnaires_to_answer(patient, timezone.localdate())
+    done = set(patient.assessments.valid().values_list("instrument", flat=True))
     rows = [
-        (INSTRUMENTS[code], code in done, len(drafts[code].answers) if code in drafts else 0)
+        {
+            "instrument": INSTRUMENTS[code],
+            "now": code in due or code in drafts,
+            "done": code in done,
+            "started": len(drafts[code].answers) if code in drafts else 0,
+        }
         for code in SELF_REPORT
     ]
-    return render(request, "assessments/questionnaires.html", {"patient": patient, "rows": rows})
+    by = sorted(day for day in due.values() if day is not None)
+    return render(
+        request,
+        "assessments/questionnaires.html",
+        {
+            "patient": patient,
+            "now": [row for row in rows if row["now"]],
+            "others": [row for row in rows if not row["now"]],
+            "by": by[0] if by else None,
+        },
+    )
 
 
 def _submit(

@@ -25,6 +25,13 @@ class AppendOnlyError(Exception):
 
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    def of_organisation(self, organisation_id: int) -> "AuditEventQuerySet":
+        """What a program lead reads: events about their organisation's patients or users."""
+        return self.filter(
+            models.Q(patient__organisation_id=organisation_id)
+            | models.Q(user__organisation_id=organisation_id)
+        )
+
     def update(self, **kwargs: object) -> int:
         raise AppendOnlyError("audit events cannot be changed")
 

@@ -3,7 +3,6 @@ from datetime import date, datetime, time
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -44,8 +43,7 @@ def search(request: AuthedRequest) -> HttpResponse:
     require_role(request.user, Role.LEAD, Role.ADMIN)
     events = AuditEvent.objects.all()
     if request.user.role_enum is Role.LEAD:
-        org = request.user.organisation_id
-        events = events.filter(Q(patient__organisation_id=org) | Q(user__organisation_id=org))
+        events = events.of_organisation(request.user.organisation_id)
     form = AuditSearchForm(request.GET or None)
     if form.is_valid():
         data = form.cleaned_data

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
-from osteorehab.assessments.instruments.base import FLAG_LABELS, Better, Reason
+from osteorehab.assessments.instruments.base import FLAG_LABELS, Better, Reason, change_for_better
 from osteorehab.plans.exercises import Category
 
 from .domain import Adherence, Completion, DayState, adherence
@@ -182,9 +182,7 @@ def gains(measures: Iterable[Measure]) -> list[Gain]:
     no shaming."""
     found = []
     for m in measures:
-        change = m.latest.total - m.first.total
-        if m.better == Better.LOWER:
-            change = -change
+        change = change_for_better(m.better, m.first.total, m.latest.total)
         if change <= 0 or m.latest.day <= m.first.day:
             continue
         important = m.mcid is not None and change >= m.mcid

@@ -30,6 +30,7 @@ from osteorehab.patients.domain import event_date_refusal
 from osteorehab.patients.models import Patient
 from osteorehab.patients.services import REFUSAL_MESSAGES
 from osteorehab.plans.domain import items_of
+from osteorehab.rules.tasks import rules_soon
 
 from . import domain
 from .models import (
@@ -310,6 +311,7 @@ def exercise_log_record(
             created=True,
             changes=values_of(entry, (*EXERCISE_FIELDS, *ENTRY_FIELDS)),
         )
+        rules_soon(patient)
     return entry
 
 
@@ -365,6 +367,7 @@ def check_in_record(
     if created:
         signals = domain.check_in_signals(back_pain_new=back_pain_new, pain=pain)
         _audit_and_alert(entry, CHECK_IN_FIELDS, signals, by)
+        rules_soon(patient)
     return entry
 
 
@@ -420,4 +423,5 @@ def fall_report_record(
     if created:
         signals = domain.fall_signals(injury=injury, could_get_up=could_get_up)
         _audit_and_alert(entry, FALL_FIELDS, signals, by)
+        rules_soon(patient)
     return entry

@@ -11,13 +11,17 @@ from datetime import date, timedelta
 from itertools import cycle
 
 from django.contrib.auth.hashers import make_password
-from django.db import transaction
+from django.db import connection, transaction
 
 from osteorehab.accounts.domain import CLINICAL_ROLES, CaregiverAction, Part, Role
 from osteorehab.accounts.models import CareTeam, CareTeamMember, Organisation, Site, User
-from osteorehab.assessments.demo import demo_assessments
-from osteorehab.logbook.demo import demo_log
+from osteorehab.assessments.demo import demo_anxious_assessments, demo_assessments
+from osteorehab.followup.demo import demo_schedules
+from osteorehab.logbook.demo import demo_fatigued_log, demo_log
+from osteorehab.meetings.demo import demo_meeting
+from osteorehab.outcomes.demo import demo_history
 from osteorehab.plans.demo import demo_plans
+from osteorehab.rules.services import sweep_run
 
 from .domain import EpisodeStatus
 from .models import (
@@ -95,7 +99,9 @@ def _name(rng: random.Random) -> tuple[str, str, str]:
 
 
 @transaction.atomic
-def build_demo(*, patients: int = 12, seed: int = 2026, today: date) -> DemoProgram:
+def build_demo(
+    *, patients: int = 12, seed: int = 2026, today: date, earlier_year: bool = False
+) -> DemoProgram:
     rng = random.Random(seed)  # noqa: S311  (reproducible demo data, not secrets)
     password = make_password(DEMO_PASSWORD)  # hashed once: Argon2 is slow on purpose
     organisation = Organisation.objects.create(name="Riverside Osteoporosis Program")
@@ -291,11 +297,43 @@ def build_demo(*, patients: int = 12, seed: int = 2026, today: date) -> DemoProg
     sites: dict[int, list[str]] = {}
     for fracture in fractures:
         sites.setdefault(fracture.patient.pk, []).append(fracture.site)
+    # The anxious, fatigued patient of the program's own example (issue #6): the first team's
+    # longest-active patient after the demo patient; their data is scripted.
+    first_team = {
+        rows[i].pk: dict(steps) for i, steps in history if rows[i].care_team_id == teams[0].pk
+    }
+    anxious = min(
+        (
+            p
+            for p, e in zip(rows, saved, strict=True)
+            if e.status == EpisodeStatus.ACTIVE and p.pk in first_team and p != demo_patient
+        ),
+        key=lambda p: first_team[p.pk][EpisodeStatus.ACTIVE],
+    )
+
+    def recorder(patient: Patient, role: str) -> User:
+        return by_role[(patient.care_team_id, role)]
+
     demo_assessments(
         [(rows[index], steps, sites.get(rows[index].pk, [])) for index, steps in history],
-        lambda patient, role: by_role[(patient.care_team_id, role)],
+        recorder,
         today=today,
         rng=rng,
+    )
+    demo_anxious_assessments(
+        anxious, first_team[anxious.pk], sites.get(anxious.pk, []), recorder, today=today
+    )
+    # Every episode that reached the active phase has its follow-up schedule from that day.
+    demo_schedules(
+        [
+            (rows[index], saved[index], on)
+            for index, steps in history
+            for status, on in steps
+            if status is EpisodeStatus.ACTIVE
+        ],
+        recorder,
+        today=today,
+        scripted={demo_patient.pk, anxious.pk},
     )
     # The first team's patients in the program have their plan; the demo patient, goals too.
     started = [
@@ -307,4 +345,15 @@ def build_demo(*, patients: int = 12, seed: int = 2026, today: date) -> DemoProg
     ]
     demo_plans(started, staff["therapist"], staff["physician"], demo_patient)
     demo_log(demo_patient, today=today, rng=rng)
+    demo_fatigued_log(anxious, today=today, nurse=nurse)
+    # the adjustment rules over the whole demo, as the nightly sweep, on fresh statistics of the
+    # rows just bulk-inserted (PostgreSQL would plan a large demo's joins as if on empty tables)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    sweep_run(today=today)
+    # last: the meeting's agenda reads every fact above
+    demo_meeting(teams[0], staff["physician"], today=today)
+    if earlier_year:  # the outcomes' year of history (load_demo adds it; tests leave it out)
+        scripted = {demo_patient.pk, anxious.pk}
+        demo_history(rows, recorder, staff, today=today, rng=rng, scripted=scripted)
     return DemoProgram(organisation, staff, len(rows), "patient", "caregiver")

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from osteorehab.accounts.domain import CaregiverAction, Part, Role, missing_roles
 from osteorehab.accounts.models import ROLE_LABELS, CareTeam, User
 from osteorehab.audit.services import audit_write, changes_of, values_of
+from osteorehab.followup.services import schedule_create
 
 from .domain import (
     CLOSED,
@@ -404,6 +405,8 @@ def episode_move(
         episode=locked, from_status=from_status, to_status=to_status, on=on, reason=reason, by=by
     )
     _audit_changed(by, locked, status=[from_status, to_status], on=on, reason=reason)
+    if to_status == EpisodeStatus.ACTIVE:  # the follow-up schedule starts (idempotent)
+        schedule_create(episode=locked, by=by)
     return locked
 
 

@@ -29,6 +29,8 @@ from osteorehab.audit.services import note_access
 from osteorehab.core.forms import run_service
 from osteorehab.core.types import AuthedRequest
 from osteorehab.family.services import encouragements_shown
+from osteorehab.followup.models import ScheduleItem
+from osteorehab.followup.selectors import Scheduled, due_items
 
 from . import services
 from .domain import OPEN, Adherence, EpisodeStatus, join_code_shown
@@ -113,8 +115,19 @@ def caseload(request: AuthedRequest) -> HttpResponse:
     patients = patients.order_by(*SORTS.get(sort, SORTS["name"]), "pk")
     page = Paginator(patients, PAGE_SIZE).get_page(request.GET.get("page"))
     note_access([p.pk for p in page], view_name="patients:caseload", listed=True)
+    # Each listed patient's most urgent follow-up (due, overdue or missed), else the next one.
+    today = timezone.localdate()
+    follow_ups: dict[int, Scheduled] = {}
+    for scheduled in due_items(Patient.objects.filter(pk__in=[p.pk for p in page]), today):
+        follow_ups.setdefault(scheduled.item.patient_id, scheduled)
+    upcoming = ScheduleItem.objects.in_open_episodes().not_cancelled().filter(opens_on__gt=today)
+    next_items = {
+        item.patient_id: item
+        for item in upcoming.filter(patient__in=[p.pk for p in page]).order_by("-due_on", "-pk")
+    }  # the earliest wins, being set last
     context = {
         "page": page,
+        "rows": [(p, follow_ups.get(p.pk), next_items.get(p.pk)) for p in page],
         "query": query,
         "status": status,
         "team": team,

@@ -51,30 +51,37 @@ GOALS = (
 )
 
 
+def demo_plan(patient: Patient, start: date, therapist: User, physician: User) -> PlanVersion:
+    """The plan the prescription drafts from the patient's baseline profile, saved by the
+    therapist, approved by the physician where needed, in force from `start`."""
+    if not Exercise.objects.exists():  # the tables were flushed (a test), not migrated
+        load_builtin(Exercise)
+    facts = domain.Facts(patient_baseline(patient).profile, False, False, False)
+    version = services.plan_version_save(
+        patient=patient,
+        by=therapist,
+        items=domain.prescribe(facts, library()).items,
+        facts=facts,
+        reason="Baseline plan, drafted from the profile",
+        based_on=0,
+    )
+    if not version.approved:
+        services.plan_version_approve(version=version, by=physician)
+    moment = timezone.make_aware(datetime.combine(start, time(9)))
+    PlanVersion.objects.filter(pk=version.pk).update(
+        created_at=moment, approved_at=moment if version.needs_approval else None
+    )
+    version.refresh_from_db()
+    return version
+
+
 def demo_plans(
     started: Sequence[tuple[Patient, date]], therapist: User, physician: User, person: Patient
 ) -> None:
     """Each patient's baseline plan, in force from the day they started the program; the demo
     person's goals."""
-    if not Exercise.objects.exists():  # the tables were flushed (a test), not migrated
-        load_builtin(Exercise)
-    exercises = library()
     for patient, start in started:
-        facts = domain.Facts(patient_baseline(patient).profile, False, False, False)
-        version = services.plan_version_save(
-            patient=patient,
-            by=therapist,
-            items=domain.prescribe(facts, exercises).items,
-            facts=facts,
-            reason="Baseline plan, drafted from the profile",
-            based_on=0,
-        )
-        if not version.approved:
-            services.plan_version_approve(version=version, by=physician)
-        moment = timezone.make_aware(datetime.combine(start, time(9)))
-        PlanVersion.objects.filter(pk=version.pk).update(
-            created_at=moment, approved_at=moment if version.needs_approval else None
-        )
+        demo_plan(patient, start, therapist, physician)
     for statement, phase, measure, importance, difficulty, levels, rated in GOALS:
         goal = services.goal_create(
             patient=person,

@@ -18,7 +18,7 @@ Where the reference gives no number (how many easy sessions justify a step up), 
 local program setting, named as such in the reason.
 """
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
 from enum import StrEnum
 from typing import Any
@@ -462,6 +462,15 @@ class Step(StrEnum):
     DOWN = "down"
 
 
+class Cause(StrEnum):
+    """What in the logged sessions a step answers: the adjustment rules route each to its own
+    rule (osteorehab.rules), so one item never gets two proposals from the same sessions."""
+
+    EFFORT = "effort"  # effort above 8 of 10
+    PAIN = "pain"  # pain rose, or a session was skipped for pain
+    EASY = "easy"  # sustained easy sessions
+
+
 @dataclass(frozen=True)
 class Proposal:
     """A suggested change to one item, for the therapist to accept or decline."""
@@ -471,44 +480,72 @@ class Proposal:
     dose: Dose
     to_exercise: str  # the same code, or the easier / harder / alternative exercise
     reason: Reason
+    cause: Cause
+
+
+RECENT_SESSIONS = 6  # the logged sessions of an exercise the proposals read (local setting)
+EFFORT_WHY = Reason(
+    "effort above 8 of 10 (beyond vigorous, WHO 2020 relative intensity) [clinical-reference 4.5]"
+)
+PAIN_WHY = Reason(
+    "pain rose by 2 points or more (the pain NRS minimal important change, unverified) "
+    "or a session was skipped for pain [clinical-reference 1.13]"
+)
 
 
 def propose(
-    item: Item, sessions: Sequence[Session], facts: Facts, library: Mapping[str, Exercise]
+    item: Item,
+    sessions: Sequence[Session],
+    facts: Facts,
+    library: Mapping[str, Exercise],
+    taken: Collection[str] = frozenset(),
 ) -> Proposal | None:
     """A step down after high effort or rising pain (the safer direction is checked first), a
     step up after sustained easy sessions, or None. A step never proposes an exercise the
-    safety layer refuses."""
-    exercise = library[item.exercise]
-    safety = Safety.of(facts)
+    safety layer refuses, nor one `taken` by another item of the plan."""
     recent = list(sessions[-EASY_SESSIONS_TO_PROGRESS:])
     pains = [s.pain for s in sessions if s.pain is not None]
     if any(s.effort is not None and s.effort > EFFORT_TOO_HIGH_ABOVE for s in recent[-2:]):
-        why = Reason(
-            "effort above 8 of 10 (beyond vigorous, WHO 2020 relative intensity) "
-            "[clinical-reference 4.5]"
-        )
-        return _down(item, exercise, library, safety, why)
+        return step_down(item, facts, library, EFFORT_WHY, Cause.EFFORT, taken)
     if any(s.skipped_for_pain for s in recent) or (
         len(pains) >= 2 and pains[-1] - pains[0] >= PAIN_RISE
     ):
-        why = Reason(
-            "pain rose by 2 points or more (the pain NRS minimal important change, unverified) "
-            "or a session was skipped for pain [clinical-reference 1.13]"
-        )
-        return _down(item, exercise, library, safety, why)
+        return step_down(item, facts, library, PAIN_WHY, Cause.PAIN, taken)
     easy = len(recent) == EASY_SESSIONS_TO_PROGRESS and all(
         s.completion == Completion.DONE and s.effort is not None and s.effort < EFFORT_EASY_BELOW
         for s in recent
     )
     if easy:
-        return _up(item, exercise, library, safety)
+        return _up(item, library[item.exercise], library, Safety.of(facts), taken)
     return None
 
 
-def _down(
-    item: Item, exercise: Exercise, library: Mapping[str, Exercise], safety: Safety, why: Reason
+def easier(
+    exercise: Exercise,
+    library: Mapping[str, Exercise],
+    safety: Safety,
+    taken: Collection[str] = frozenset(),
+) -> tuple[str, ...]:
+    """The exercise's regression and its alternatives (the library's links), those the safety
+    layer allows and not `taken` by another item of the plan, in that order."""
+    codes = dict.fromkeys(code for code in (exercise.regression, *exercise.alternatives) if code)
+    return tuple(
+        code
+        for code in codes
+        if code in library and code not in taken and not safety.violations(library[code])
+    )
+
+
+def step_down(
+    item: Item,
+    facts: Facts,
+    library: Mapping[str, Exercise],
+    why: Reason,
+    cause: Cause,
+    taken: Collection[str] = frozenset(),
 ) -> Proposal:
+    """One set fewer; at one set, the easier or alternative exercise; else therapist review."""
+    exercise = library[item.exercise]
     if (item.dose.sets or 0) > SETS_START:
         dose = replace(item.dose, sets=(item.dose.sets or SETS_START) - 1)
         return Proposal(
@@ -517,28 +554,33 @@ def _down(
             dose,
             exercise.code,
             Reason("one set fewer: {why}", why=why),
+            cause,
         )
-    for code in (exercise.regression, *exercise.alternatives):
-        easier = library.get(code) if code else None
-        if easier is not None and not safety.violations(easier):
-            return Proposal(
-                exercise.code,
-                Step.DOWN,
-                easier.dose,
-                easier.code,
-                Reason("swap for an easier or alternative exercise: {why}", why=why),
-            )
+    for code in easier(exercise, library, Safety.of(facts), taken):
+        return Proposal(
+            exercise.code,
+            Step.DOWN,
+            library[code].dose,
+            code,
+            Reason("swap for an easier or alternative exercise: {why}", why=why),
+            cause,
+        )
     return Proposal(
         exercise.code,
         Step.DOWN,
         item.dose,
         exercise.code,
         Reason("no easier safe exercise in the library: therapist review: {why}", why=why),
+        cause,
     )
 
 
 def _up(
-    item: Item, exercise: Exercise, library: Mapping[str, Exercise], safety: Safety
+    item: Item,
+    exercise: Exercise,
+    library: Mapping[str, Exercise],
+    safety: Safety,
+    taken: Collection[str],
 ) -> Proposal | None:
     why = Reason(
         "{count} sessions in a row done with effort below 5 of 10 (a local program setting; "
@@ -552,15 +594,17 @@ def _up(
             replace(item.dose, sets=item.dose.sets + 1),
             exercise.code,
             Reason("one set more, up to 3 (Too Fit To Fracture, 4.1): {why}", why=why),
+            Cause.EASY,
         )
     harder = library.get(exercise.progression) if exercise.progression else None
-    if harder is not None and not safety.violations(harder):
+    if harder is not None and harder.code not in taken and not safety.violations(harder):
         return Proposal(
             exercise.code,
             Step.UP,
             replace(harder.dose, sets=SETS_START) if harder.dose.sets else harder.dose,
             harder.code,
             Reason("the next exercise of the progression (Otago, 4.3): {why}", why=why),
+            Cause.EASY,
         )
     return None
 

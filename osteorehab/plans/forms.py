@@ -75,10 +75,6 @@ class RemoveForm(ChangeForm):
     exercise = forms.SlugField(widget=forms.HiddenInput)
 
 
-class ProposalForm(ChangeForm):
-    exercise = forms.SlugField(widget=forms.HiddenInput)
-
-
 class ApproveForm(forms.Form):
     number = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 

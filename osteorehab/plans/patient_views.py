@@ -1,6 +1,7 @@
 """The patient's own goal sheet, on their phone: each goal in their words with where they are on
 its five levels and the measure that shows progress, "How am I doing?" to rate it themself, and
-from the same page the self-checks (the questionnaires waiting, the chair-stand test)."""
+from the same page the self-checks (the questionnaires waiting, the chair-stand test) and the
+next check-ups of their follow-up schedule."""
 
 from typing import Any, cast
 
@@ -18,6 +19,7 @@ from osteorehab.accounts.domain import Action, Part, Role
 from osteorehab.assessments.self_test import questionnaires_waiting
 from osteorehab.core.forms import run_service
 from osteorehab.core.types import AuthedRequest
+from osteorehab.followup.selectors import check_ups, patient_schedule
 from osteorehab.patients.models import Patient
 
 from . import services
@@ -51,6 +53,7 @@ def my_goals(request: AuthedRequest) -> HttpResponse:
     """Each goal in the patient's words, where they are on it and what the measure shows; then
     the self-checks."""
     patient = _own_patient(request)
+    today = timezone.localdate()
     rows, _attainment = goal_attainment(patient)
     values = measure_values(patient, {goal.measure for goal, _rating in rows if goal.measure})
     return render(
@@ -68,6 +71,7 @@ def my_goals(request: AuthedRequest) -> HttpResponse:
                 for goal, rating in rows
             ],
             "waiting": questionnaires_waiting(patient),
+            "check_ups": check_ups(patient_schedule(patient, today), today),
         },
     )
 

@@ -13,16 +13,13 @@ from osteorehab.assessments.instruments.base import Result
 from osteorehab.education.models import Assignment, NutritionCheck
 from osteorehab.homesafety.domain import ITEMS_BY_CODE
 from osteorehab.homesafety.models import HomeSafetyAction
-from osteorehab.logbook.domain import session_of
-from osteorehab.logbook.models import ExerciseLog
 from osteorehab.patients.models import Medication, Patient
 from osteorehab.plans import exercises as ex
 from osteorehab.plans.education import MODULES_BY_CODE
-from osteorehab.psychology.domain import FREQUENCY_WORDS, Frequency, Module, recommend
-from osteorehab.psychology.selectors import psych_baseline
+from osteorehab.psychology.domain import FREQUENCY_WORDS, Frequency, Module
+from osteorehab.psychology.selectors import psych_plan
 
-from . import domain
-from .models import Exercise, Goal, GoalRating, PlanVersion
+from .models import Exercise, Goal, GoalRating
 
 
 def library(*, include_retired: bool = False) -> dict[str, ex.Exercise]:
@@ -119,7 +116,6 @@ def plan_sections(patient: Patient) -> dict[str, list[dict[str, str]]]:
     """The parts of the care plan besides the exercise, as they stand now, for a plan version
     to keep: goals, the psychological modules and how often, the lessons given, the latest
     nutrition targets, the medicines taken, the open home-safety actions."""
-    baseline, _used, _phq9 = psych_baseline(patient)
     nutrition = patient.nutrition_checks.order_by("-checked_on", "-id").first()
     return {
         "education": [
@@ -132,7 +128,7 @@ def plan_sections(patient: Patient) -> dict[str, list[dict[str, str]]]:
         "goals": [_entry(f"goal-{g.pk}", partial(_goal_words, g)) for g in patient.goals.all()],
         "psychology": [
             _entry(r.code, partial(_module_words, r.module, r.frequency))
-            for r in recommend(baseline)
+            for r in psych_plan(patient)
             if r.module is not None and r.frequency is not None
         ],
         "medication": [
@@ -154,30 +150,4 @@ def measure_values(patient: Patient, codes: set[str]) -> dict[str, tuple[Any, An
     for assessment in rows.order_by("administered_on", "id"):
         first, _latest = found.get(assessment.instrument, (assessment, assessment))
         found[assessment.instrument] = (first, assessment)
-    return found
-
-
-RECENT_SESSIONS = 6  # the logged sessions of an exercise the proposals read
-
-
-def proposals(patient: Patient, version: PlanVersion, facts: domain.Facts) -> list[domain.Proposal]:
-    """The steps up or down the patient's logged sessions suggest for the plan's exercises
-    (two queries): proposals for the therapist, never applied by themselves."""
-    items = domain.items_of(version.content)
-    logs: dict[str, list[domain.Session]] = {}
-    rows = ExerciseLog.objects.filter(
-        patient=patient, exercise__in=[item.exercise for item in items]
-    ).order_by("day", "id")
-    for log in rows:
-        logs.setdefault(log.exercise, []).append(
-            session_of(log.completion, log.effort, log.pain, log.skip_reason)
-        )
-    exercises = library()
-    found = []
-    for item in items:
-        sessions = logs.get(item.exercise, [])[-RECENT_SESSIONS:]
-        if sessions and item.exercise in exercises:
-            proposal = domain.propose(item, sessions, facts, exercises)
-            if proposal is not None:
-                found.append(proposal)
     return found

@@ -9,7 +9,6 @@ urlpatterns = [
     path("patients/<int:patient_id>/plan/add/", views.plan_item_add, name="add"),
     path("patients/<int:patient_id>/plan/remove/", views.plan_item_remove, name="remove"),
     path("patients/<int:patient_id>/plan/approve/", views.plan_approve, name="approve"),
-    path("patients/<int:patient_id>/plan/proposal/", views.proposal_accept, name="proposal-accept"),
     path("patients/<int:patient_id>/plan/handout.pdf", views.plan_handout, name="handout"),
     path("patients/<int:patient_id>/goals/", views.goals, name="goals"),
     path("patients/<int:patient_id>/goals/new/", views.goal_new, name="goal-new"),

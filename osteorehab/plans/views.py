@@ -17,6 +17,7 @@ from osteorehab.assessments.selectors import patient_baseline
 from osteorehab.core.forms import run_service
 from osteorehab.core.types import AuthedRequest
 from osteorehab.patients.models import Patient
+from osteorehab.rules.selectors import cards
 
 from . import domain, services
 from .exercises import Dose
@@ -26,13 +27,12 @@ from .forms import (
     DraftForm,
     GoalForm,
     ItemForm,
-    ProposalForm,
     RatingForm,
     RemoveForm,
 )
 from .handout import handout_pdf
 from .models import CarePlan, Exercise, PlanVersion
-from .selectors import goal_attainment, library, measure_values, names, proposals
+from .selectors import goal_attainment, library, measure_values, names
 
 
 def _latest(patient: Patient) -> PlanVersion | None:
@@ -131,10 +131,13 @@ def plan_view(request: AuthedRequest, patient_id: int) -> HttpResponse:
             if version
             else [],
             "can_edit": author,
-            "proposals": [
-                (p, exercise_names.get(p.exercise, p.exercise), exercise_names.get(p.to_exercise))
-                for p in (proposals(patient, version, facts) if author and version else [])
-            ],
+            # the adjustment rules' proposals for the exercise, decided here or on the
+            # patient's proposals page alike
+            "proposals": cards(
+                [p for p in patient.proposals.open().order_by("created_at") if p.proposed.items],
+                request.user,
+                language,
+            ),
             "can_approve": request.user.role == Role.PHYSICIAN
             and version is not None
             and not version.approved,
@@ -380,43 +383,3 @@ def goal_rate(request: AuthedRequest, patient_id: int, goal_id: int) -> HttpResp
         },
         status=400 if form.errors else 200,
     )
-
-
-@login_required
-def proposal_accept(request: AuthedRequest, patient_id: int) -> HttpResponse:
-    """The therapist accepts a step up or down the log suggests: a new version, checked by the
-    safety layer like any change, whose reason says it came from the log."""
-    patient, version = _edit(request, patient_id)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    form = ProposalForm(request.POST)
-    if version is None or not form.is_valid():
-        raise Http404
-    baseline = patient_baseline(patient)
-    facts = domain.recorded_facts(version.content, baseline.profile)
-    code = form.cleaned_data["exercise"]
-    # recomputed here: the dose saved is the proposal's, never what the browser sent
-    proposal = next((p for p in proposals(patient, version, facts) if p.exercise == code), None)
-    if proposal is None:
-        messages.error(request, _("That proposal no longer stands: the log has changed."))
-        return redirect("plans:plan", patient_id=patient.pk)
-    items = [
-        domain.Item(
-            proposal.to_exercise,
-            item.days,
-            proposal.dose,
-            Reason(
-                "from the log, accepted by {author}: {why}",
-                author=request.user.full_name,
-                why=proposal.reason,
-            ),
-        )
-        if item.exercise == code
-        else item
-        for item in domain.items_of(version.content)
-    ]
-    if run_service(form, lambda d: _save(request, patient, version, items, d)):
-        messages.success(request, _("Proposal accepted: plan saved."))
-    else:
-        messages.error(request, " ".join(str(e) for e in form.non_field_errors()))
-    return redirect("plans:plan", patient_id=patient.pk)

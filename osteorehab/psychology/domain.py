@@ -531,3 +531,62 @@ def _safety(baseline: Baseline) -> list[Recommendation]:
 def recommend(baseline: Baseline) -> tuple[Recommendation, ...]:
     """Any urgent safety step first, then every module in catalogue order with its frequency."""
     return (*_safety(baseline), *(_module(module, baseline) for module in MODULES))
+
+
+# How often a module can be offered, least to most often (None: not offered).
+LADDER: tuple[Frequency | None, ...] = (
+    None,
+    Frequency.MONTHLY,
+    Frequency.FORTNIGHTLY,
+    Frequency.WEEKLY,
+)
+
+
+def more_often(frequency: Frequency | None) -> Frequency | None:
+    """One step up the ladder; None when the module is already offered weekly, the most the
+    program offers."""
+    step = LADDER.index(frequency) + 1
+    return LADDER[step] if step < len(LADDER) else None
+
+
+@dataclass(frozen=True)
+class SetFrequency:
+    """A module's frequency the care team set (e.g. a proposal of the adjustment rules
+    accepted), with why."""
+
+    frequency: Frequency
+    reason: str
+    set_on: str  # the day, as an ISO date
+
+
+def with_set_frequencies(
+    recommendations: tuple[Recommendation, ...], set_by_team: Mapping[str, SetFrequency]
+) -> tuple[Recommendation, ...]:
+    """The recommendations with the frequencies the care team set: a module is offered as often
+    as the more frequent of the baseline rule's and the team's, so that new worse scores never
+    give fewer sessions than the rule asks for."""
+    adjusted = []
+    for recommendation in recommendations:
+        chosen = set_by_team.get(recommendation.code)
+        if chosen is None or sessions_per_month(chosen.frequency) <= (
+            recommendation.sessions_per_month
+        ):
+            adjusted.append(recommendation)
+            continue
+        why = Reason(
+            "set by the care team on {day} to {frequency}: {why}",
+            day=chosen.set_on,
+            frequency=FREQUENCY_WORDS[chosen.frequency],
+            why=chosen.reason,
+        )
+        adjusted.append(
+            Recommendation(
+                code=recommendation.code,
+                frequency=chosen.frequency,
+                reason=Reason.joined([recommendation.reason, why]),
+                set_by=(*recommendation.set_by, "care_team"),
+                not_measured=recommendation.not_measured,
+                urgent=recommendation.urgent,
+            )
+        )
+    return tuple(adjusted)

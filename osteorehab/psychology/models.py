@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from .domain import MODULES
+from .domain import FREQUENCY_WORDS, MODULES, Frequency
 
 
 class Modality(models.TextChoices):
@@ -52,3 +52,36 @@ class PsychSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.module} {self.held_on}"
+
+
+class ModuleFrequency(models.Model):
+    """How often the care team set a module to be offered, over the baseline rule's frequency
+    (a proposal of the adjustment rules accepted, for one); the latest per module is in force.
+    Never edited: a later setting supersedes it. Written only by `module_frequency_set`."""
+
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.CASCADE, related_name="module_frequencies"
+    )
+    module = models.CharField(_("module"), max_length=40, choices=MODULE_CHOICES)
+    frequency = models.CharField(
+        _("how often"),
+        max_length=20,
+        choices=[(f.value, _(FREQUENCY_WORDS[f])) for f in Frequency],
+    )
+    reason = models.CharField(_("reason"), max_length=300)
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    set_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("module frequency")
+        verbose_name_plural = _("module frequencies")
+        ordering = ["-set_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(frequency__in=[f.value for f in Frequency]),
+                name="module_frequency_known",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.module}: {self.frequency}"

@@ -1,9 +1,20 @@
-"""Reads: the scores the psychological plan is set from."""
+"""Reads: the scores the psychological plan is set from, and the plan itself."""
+
+from django.utils import timezone
 
 from osteorehab.assessments.models import Assessment, Occasion
 from osteorehab.patients.models import Patient
 
-from .domain import MEASURES, Baseline
+from .domain import (
+    MEASURES,
+    Baseline,
+    Frequency,
+    Recommendation,
+    SetFrequency,
+    recommend,
+    with_set_frequencies,
+)
+from .models import ModuleFrequency
 
 
 def _item9(phq9: Assessment | None) -> int | None:
@@ -37,3 +48,23 @@ def psych_baseline(patient: Patient) -> tuple[Baseline, dict[str, Assessment], A
         phq9_item9=_item9(latest_phq9),
     )
     return baseline, chosen, latest_phq9
+
+
+def set_frequencies(patient: Patient) -> dict[str, SetFrequency]:
+    """The frequency the care team last set for each module (one query)."""
+    found: dict[str, SetFrequency] = {}
+    for row in ModuleFrequency.objects.filter(patient=patient).order_by("-set_at", "-id"):
+        found.setdefault(
+            row.module,
+            SetFrequency(
+                Frequency(row.frequency), row.reason, timezone.localdate(row.set_at).isoformat()
+            ),
+        )
+    return found
+
+
+def psych_plan(patient: Patient) -> tuple[Recommendation, ...]:
+    """The psychological plan in force: the baseline rule's recommendations, with the
+    frequencies the care team set (two queries)."""
+    baseline, _used, _phq9 = psych_baseline(patient)
+    return with_set_frequencies(recommend(baseline), set_frequencies(patient))

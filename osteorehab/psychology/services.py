@@ -1,4 +1,5 @@
-"""Recording psychological sessions: checked, saved and audited in one transaction."""
+"""Recording psychological sessions, and how often a module is offered: checked, saved and
+audited in one transaction."""
 
 from datetime import date
 
@@ -13,9 +14,11 @@ from osteorehab.audit.services import audit_write, values_of
 from osteorehab.patients.domain import event_date_refusal
 from osteorehab.patients.models import Patient
 from osteorehab.patients.services import refuse
+from osteorehab.plans.models import PlanVersion
+from osteorehab.plans.services import plan_snapshot
 
-from .domain import MODULES_BY_CODE
-from .models import Modality, PsychSession
+from .domain import FREQUENCY_WORDS, MODULES_BY_CODE, Frequency
+from .models import Modality, ModuleFrequency, PsychSession
 
 SESSION_FIELDS = ("held_on", "modality", "module", "notes", "homework", "next_session_on")
 
@@ -71,3 +74,40 @@ def psych_session_record(
         changes=values_of(session, SESSION_FIELDS),
     )
     return session
+
+
+@transaction.atomic
+def module_frequency_set(
+    *, patient: Patient, by: User, module: str, frequency: str, reason: str
+) -> tuple[ModuleFrequency, PlanVersion | None]:
+    """A clinician of the care team sets how often a module is offered (the counsellor, as a
+    rule); the care plan gets a new version gathering its psychological part as it now stands
+    (none before the first plan is drafted, which will gather it)."""
+    role = Role(by.role)
+    if role not in CLINICAL_ROLES or not may(role, Action.EDIT):
+        raise ValidationError(
+            _("Only the care team's clinicians set how often a module is offered.")
+        )
+    if module not in MODULES_BY_CODE:
+        raise ValidationError({"module": _("Choose one of the options.")})
+    if frequency not in Frequency.__members__.values():
+        raise ValidationError({"frequency": _("Choose one of the options.")})
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why.")})
+    row = ModuleFrequency.objects.create(
+        patient=patient, module=module, frequency=frequency, reason=reason.strip(), set_by=by
+    )
+    audit_write(
+        by=by,
+        obj=row,
+        patient_id=patient.pk,
+        created=True,
+        changes=values_of(row, ("module", "frequency", "reason")),
+    )
+    words = FREQUENCY_WORDS[Frequency(frequency)]
+    version = plan_snapshot(
+        patient=patient,
+        by=by,
+        reason=f"{MODULES_BY_CODE[module].name}: {words}. {reason.strip()}"[:300],
+    )
+    return row, version

@@ -14,10 +14,10 @@ from osteorehab.core.types import AuthedRequest
 from osteorehab.patients.models import Patient
 
 from . import services
-from .domain import MEASURES, Recommendation, recommend
+from .domain import MEASURES, Recommendation, recommend, with_set_frequencies
 from .forms import PsychSessionForm
 from .models import Modality, PsychSession
-from .selectors import psych_baseline
+from .selectors import psych_baseline, set_frequencies
 
 # Who sees why: the scores, the rule and the safety step behind the plan, and the session notes.
 STAFF = (*CLINICAL_ROLES, Role.LEAD)
@@ -25,7 +25,7 @@ STAFF = (*CLINICAL_ROLES, Role.LEAD)
 
 def _plan(patient: Patient, staff: bool) -> dict[str, Any]:
     baseline, used, latest_phq9 = psych_baseline(patient)
-    recommendations = recommend(baseline)
+    recommendations = with_set_frequencies(recommend(baseline), set_frequencies(patient))
     shown: list[Recommendation] = [
         r for r in recommendations if not r.urgent and (staff or r.frequency is not None)
     ]

@@ -19,16 +19,15 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Exists, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_noop
 
 from osteorehab.accounts.domain import Part
-from osteorehab.assessments.domain import FOLLOW_UP_BATTERY
-from osteorehab.assessments.models import Assessment
 from osteorehab.contact.models import FollowUp, Mode
 from osteorehab.education.models import Assignment
+from osteorehab.followup.selectors import due_items
 from osteorehab.homesafety.domain import Owner
 from osteorehab.homesafety.models import HomeSafetyAction
 from osteorehab.logbook.domain import due_on
@@ -64,10 +63,6 @@ FOLLOW_UP_WORDS = {
 
 # Lessons: reminded from the day before they are due (issue #5 §5).
 LESSON_DAYS_AHEAD = 1
-# The bi-weekly psychological check-up: every 14 days, the developers' guide's cadence, until
-# the follow-up schedule (issue #6) replaces it with each patient's own schedule.
-CHECK_UP = FOLLOW_UP_BATTERY["psychological_check_up"]
-CHECK_UP_EVERY = timedelta(days=14)
 # Today's session: reminded when some exercise is still not logged at 17:00 local time.
 SESSION_BY = time(17, 0)
 # A remote follow-up: reminded the day before, and again within the two hours before it.
@@ -178,30 +173,25 @@ def lessons_due(now: datetime) -> Iterator[Due]:
 
 
 def questionnaires_due(now: datetime) -> Iterator[Due]:
-    """The bi-weekly psychological check-up (GAD-7, PHQ-9, confidence, Short FES-I), due 14
-    days after the oldest of their latest answers. Any answer counts, the patient's own on the
-    phone or one the counsellor recorded on a call: either way the check-up was done. A patient
-    who never answered one of them has not started the program's check-ups (the baseline is
-    the care team's), so nothing is due."""
-    rows = (
-        Assessment.objects.valid()
-        .filter(instrument__in=CHECK_UP, patient__in=with_login())
-        .order_by()
-        .values("patient_id", "patient__user_id", "instrument")
-        .annotate(last=Max("administered_on"))
-    )
-    oldest: dict[tuple[int, int], date] = {}
-    for row in rows:
-        who = (row["patient_id"], row["patient__user_id"])
-        oldest[who] = min(row["last"], oldest.get(who, date.max))
+    """The questionnaires of the patient's follow-up schedule: from the day the window of a
+    check-up (GAD-7, PHQ-9, confidence, Short FES-I) or of a reassessment opens, while one the
+    patient answers themself is still not done inside it. Any answer counts, the patient's own
+    on the phone or one the counsellor recorded on a call: either way it was done. A patient
+    whose program has not started has no schedule, so nothing is due (the baseline is the care
+    team's). One reminder per patient and due date: the earliest item's."""
+    earliest: dict[tuple[int, int], date] = {}
+    for scheduled in due_items(with_login(), now.date()):
+        if not scheduled.questionnaires:
+            continue
+        item = scheduled.item
+        who = (item.patient_id, item.patient.user_id or 0)
+        earliest[who] = min(item.due_on, earliest.get(who, date.max))
     url = reverse("assessments:questionnaires")
-    for (patient_id, user_id), last in oldest.items():
-        due = last + CHECK_UP_EVERY
-        if due <= now.date():
-            key = f"questionnaire:{patient_id}:{due.isoformat()}"
-            yield Due(
-                key, Kind.QUESTIONNAIRE, user_id, *words(QUESTIONNAIRES), url, at_start_of(due, now)
-            )
+    for (patient_id, user_id), due in earliest.items():
+        key = f"questionnaire:{patient_id}:{due.isoformat()}"
+        yield Due(
+            key, Kind.QUESTIONNAIRE, user_id, *words(QUESTIONNAIRES), url, at_start_of(due, now)
+        )
 
 
 def sessions_not_done(now: datetime) -> Iterator[Due]:

@@ -180,6 +180,26 @@ def alerts(page: Page, demo: DemoProgram) -> None:
     expect(page.locator("ul.alerts > li")).to_have_count(1)
 
 
+def anxious_record(demo: DemoProgram) -> Patient:
+    return Patient.objects.get(organisation=demo.organisation, proposals__rule="anxiety")
+
+
+def proposals_queue(page: Page, demo: DemoProgram) -> None:
+    page.goto("/proposals/")
+    expect(page.locator("main article").first).to_be_visible()
+
+
+def proposals_of_patient(page: Page, demo: DemoProgram) -> None:
+    page.goto(f"/patients/{anxious_record(demo).pk}/proposals/")
+    expect(page.locator("main article")).to_have_count(2)
+
+
+def proposal_modify(page: Page, demo: DemoProgram) -> None:
+    proposal = anxious_record(demo).proposals.get(rule="fatigue")
+    page.goto(f"/patients/{proposal.patient_id}/proposals/{proposal.pk}/modify/")
+    expect(page.get_by_label("Why you change it")).to_be_visible()
+
+
 def plan(page: Page, demo: DemoProgram) -> None:
     page.goto(f"/patients/{own_record(demo).pk}/plan/")
     expect(page.locator("table.week tbody tr").first).to_be_visible()
@@ -383,6 +403,53 @@ def chair_stand_result(page: Page, demo: DemoProgram) -> None:
     expect(page.locator(".big-number")).to_have_text("7")
 
 
+def meeting(page: Page, demo: DemoProgram) -> None:
+    """The demo's case meeting: the agenda, and the first patient's trend charts."""
+    page.goto("/meetings/")
+    page.locator("table.list tbody a").first.click()
+    expect(page.locator("svg.chart").first).to_be_visible()
+
+
+def my_work(page: Page, demo: DemoProgram) -> None:
+    page.goto("/work/")
+    expect(page.locator("#waiting-h")).to_be_visible()
+
+
+def follow_ups_due(page: Page, demo: DemoProgram) -> None:
+    page.goto("/followup/")
+    expect(page.locator("table.list tbody tr").first).to_be_visible()
+
+
+def schedule(page: Page, demo: DemoProgram) -> None:
+    page.goto(f"/patients/{own_record(demo).pk}/schedule/")
+    expect(page.locator("#add-h")).to_be_visible()
+
+
+def my_check_ups(page: Page, demo: DemoProgram) -> None:
+    page.goto(f"/patients/{own_record(demo).pk}/schedule/")
+    expect(page.locator("#coming-h")).to_be_visible()
+
+
+def my_progress(page: Page, demo: DemoProgram) -> None:
+    page.goto("/me/progress/")
+    expect(page.locator("svg.chart").first).to_be_visible()
+
+
+def family_progress(page: Page, demo: DemoProgram) -> None:
+    page.goto(f"/patients/{own_record(demo).pk}/progress/")
+    expect(page.locator("svg.chart").first).to_be_visible()
+
+
+def progress(page: Page, demo: DemoProgram) -> None:
+    family_progress(page, demo)
+    expect(page.locator("#timeline-h")).to_be_visible()
+
+
+def outcomes(page: Page, demo: DemoProgram) -> None:
+    page.goto("/outcomes/?status=active")
+    expect(page.locator("#fls-h")).to_be_visible()
+
+
 @dataclass(frozen=True)
 class Visit:
     login: Callable[[DemoProgram], str] | None
@@ -424,6 +491,9 @@ VISITS = {
     "crisis": Visit(patient, PHONE, crisis),
     "alerts": Visit(staff("counsellor"), DESKTOP, alerts),
     "plan": Visit(staff("therapist"), DESKTOP, plan),
+    "proposals": Visit(staff("counsellor"), DESKTOP, proposals_queue),
+    "patient-proposals": Visit(staff("therapist"), DESKTOP, proposals_of_patient),
+    "proposal-modify": Visit(staff("therapist"), DESKTOP, proposal_modify),
     "plan-add": Visit(staff("therapist"), DESKTOP, plan_add),
     "goals": Visit(staff("nurse"), DESKTOP, goals),
     "psychology": Visit(staff("counsellor"), DESKTOP, psychology),
@@ -457,6 +527,15 @@ VISITS = {
     "chair-stand-test": Visit(patient, PHONE, chair_stand_test),
     "chair-stand-test-errors": Visit(patient, PHONE, chair_stand_test_with_errors, status=400),
     "chair-stand-result": Visit(patient, PHONE, chair_stand_result),
+    "follow-ups-due": Visit(staff("nurse"), DESKTOP, follow_ups_due),
+    "schedule": Visit(staff("physician"), DESKTOP, schedule),
+    "my-check-ups": Visit(patient, PHONE, my_check_ups),
+    "meeting": Visit(staff("physician"), DESKTOP, meeting),
+    "my-work": Visit(staff("therapist"), DESKTOP, my_work),
+    "my-progress": Visit(patient, PHONE, my_progress),
+    "family-progress": Visit(caregiver, PHONE, family_progress),
+    "progress": Visit(staff("physician"), DESKTOP, progress),
+    "outcomes": Visit(staff("lead"), DESKTOP, outcomes),
 }
 
 

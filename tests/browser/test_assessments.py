@@ -12,6 +12,7 @@ from playwright.sync_api import Locator, Page, expect
 from osteorehab.alerts.models import Alert, AlertKind
 from osteorehab.assessments.instruments import INSTRUMENTS
 from osteorehab.assessments.models import Assessment, Occasion
+from osteorehab.assessments.selectors import questionnaires_to_answer
 from osteorehab.patients.demo import DemoProgram
 from osteorehab.patients.domain import EpisodeStatus
 from osteorehab.patients.models import Patient, Sex
@@ -212,8 +213,10 @@ def test_patient_answers_the_phq9_on_a_phone_and_the_counsellor_acts_on_item_9(
     log_in(browsing, page, demo.patient_login)
     page.get_by_role("link", name="Answer my questionnaires").click()
     expect(page).to_have_url(f"{browsing.base_url}/me/questionnaires/")
-    # done at the last bi-weekly check-up (the demo's history); answered again, it is the next
-    page.get_by_role("link", name=re.compile(r"^PHQ-9 — done$")).click()
+    # done at the demo's bi-weekly check-ups; due again ("start") when an item of the patient's
+    # follow-up schedule asks for it today, else "done"; answered again, it is the next
+    due = "phq9" in questionnaires_to_answer(patient, timezone.localdate())
+    page.get_by_role("link", name=f"PHQ-9 — {'start' if due else 'done'}", exact=True).click()
     expect(page).to_have_url(f"{browsing.base_url}/me/questionnaires/phq9/")
     browsing.shot(page, "question")
     for number in range(1, LEAVES_AFTER + 1):

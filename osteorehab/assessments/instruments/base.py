@@ -304,6 +304,14 @@ def round_half_up(value: float, decimals: int = 0) -> float:
     return float(Decimal(repr(value)).quantize(quantum, rounding=ROUND_HALF_UP))
 
 
+def change_for_better(better: Better, before: float, after: float) -> float:
+    """How far `after` moved the better way from `before` (negative: the worse way), rounded to
+    two decimals, so that a change of exactly the MCID is not lost to floating point (13.5 to
+    11.2 is 2.3, not 2.2999…)."""
+    change = round_half_up(after - before, 2)
+    return change if better is Better.HIGHER else -change
+
+
 def cited(source: Source) -> Reason:
     """A source as the reasons give it: "Kroenke 2001 [clinical-reference 1.1]", marked
     unverified where the reference flags it."""

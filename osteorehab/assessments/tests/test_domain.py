@@ -21,7 +21,7 @@ from osteorehab.assessments.domain import (
     safety_constraints,
 )
 from osteorehab.assessments.instruments import EXAMPLES, INSTRUMENTS
-from osteorehab.assessments.instruments.base import Kind, Licence
+from osteorehab.assessments.instruments.base import Better, Kind, Licence, change_for_better
 
 # Every fact known and at its lowest risk: nothing to constrain.
 SAFE = Profile(
@@ -376,3 +376,19 @@ def test_every_repeated_scale_says_which_way_is_better():
     assert INSTRUMENTS["tug"].better == "lower"
     assert INSTRUMENTS["phq9"].better == "lower"
     assert INSTRUMENTS["confidence"].better == "higher"
+
+
+@pytest.mark.parametrize(
+    ("better", "before", "after", "expected"),
+    [
+        ("higher", 8, 11, 3),
+        ("higher", 11, 8, -3),
+        ("lower", 13.5, 11.2, 2.3),  # 2.3, not 2.2999… (an MCID of 2.3 is met)
+        ("lower", 16.0, 13.7, 2.3),
+        ("lower", 12, 12, 0),
+    ],
+)
+def test_a_change_is_measured_the_better_way_at_reporting_precision(
+    better, before, after, expected
+):
+    assert change_for_better(Better(better), before, after) == expected

@@ -1,7 +1,7 @@
 """The patient's goal sheet: their goals in their words with where they are, their own rating
 of each (kept as theirs, counted in the GAS T-score the clinicians read), and the self-checks."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -10,9 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from osteorehab.accounts.domain import Part, Role
+from osteorehab.assessments.domain import BASELINE_BATTERY
 from osteorehab.assessments.services import assessment_record, draft_answer
-from osteorehab.assessments.views import SELF_REPORT
 from osteorehab.audit.models import AuditEvent
+from osteorehab.followup.tests.makers import start_program
 from osteorehab.plans import services
 from osteorehab.plans.models import Goal, GoalRating, RatedAs
 from tests.factories import client_for, login_of, make_caregiver, make_patient, member
@@ -188,20 +189,23 @@ def test_the_goal_sheet_says_how_many_questionnaires_wait(team):
     patient = make_patient(team, login=True)
     client = client_for(login_of(patient))
     url = reverse("plans:my-goals")
-    assert client.get(url).context["waiting"] == len(SELF_REPORT) == 6
-    assert (
-        f"Questionnaires waiting for you: {len(SELF_REPORT)}." in client.get(url).content.decode()
-    )
-    # one answered: done; a clinician's entry does not count as the patient's own
+    # before the program starts: the baseline questionnaires the patient answers themself
+    assert client.get(url).context["waiting"] == len(BASELINE_BATTERY["patient"]) == 4
+    assert "Questionnaires waiting for you: 4." in client.get(url).content.decode()
+    # answered: done, whether the patient answered or a clinician entered the paper form
     client.post(reverse("assessments:questionnaire", args=["confidence"]), {"answer": "6"})
     assessment_record(
         patient=patient,
         by=member(team, Role.COUNSELLOR),
-        code="gad7",
-        answers={"items": [0] * 7},
+        code="see",
+        answers={"items": [6] * 9},
         administered_on=timezone.localdate(),
     )
-    assert client.get(url).context["waiting"] == 5
+    assert client.get(url).context["waiting"] == 2
     # started again and left half-way: waiting once more, as the questionnaires page shows it
     draft_answer(patient=patient, code="confidence", item="rating", answer=4)
-    assert client.get(url).context["waiting"] == 6
+    assert client.get(url).context["waiting"] == 3
+    # the program started two weeks ago: the check-up is due, and asks for GAD-7 and PHQ-9 too
+    start_program(patient, timezone.localdate() - timedelta(days=14))
+    assert client.get(url).context["waiting"] == 5
+    assert "My next check-ups" in client.get(url).content.decode()

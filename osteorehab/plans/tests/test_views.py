@@ -14,6 +14,7 @@ from osteorehab.audit.models import AuditEvent
 from osteorehab.logbook.services import exercise_log_record
 from osteorehab.plans.library import EXERCISES
 from osteorehab.plans.models import Exercise, PlanVersion
+from osteorehab.rules.services import proposals_find
 from tests.factories import client_for, login_of, make_caregiver, make_patient, member
 
 pytestmark = pytest.mark.django_db
@@ -354,16 +355,22 @@ def test_easy_logged_sessions_propose_a_step_up_the_therapist_accepts(team, vert
             effort=3,
             pain=1,
         )
+    proposals_find(patients=[vertebral], today=day)  # the rules, as after each log entry
     therapist = client_for(member(team, Role.THERAPIST))
     page = therapist.get(reverse("plans:plan", args=[vertebral.pk]))
-    proposal = next(p for p, *_ in page.context["proposals"] if p.exercise == strength["exercise"])
-    assert (proposal.step, proposal.dose.sets) == ("up", 2)
+    card = next(
+        c
+        for c in page.context["proposals"]
+        if c.items[0]["change"].exercise == strength["exercise"]
+    )
+    item = card.items[0]["change"]
+    assert (item.step, item.dose.sets, card.can_decide) == ("up", 2, True)
     assert PlanVersion.objects.count() == 1  # proposed, not applied
     therapist.post(
-        reverse("plans:proposal-accept", args=[vertebral.pk]),
-        {"exercise": strength["exercise"], "based_on": 1, "reason": "Easy for three weeks"},
+        reverse("rules:accept", args=[vertebral.pk, card.proposal.pk]),
+        {"note": "Easy for three weeks"},
     )
     latest = PlanVersion.objects.get(number=2)
     item = next(i for i in latest.content["items"] if i["exercise"] == strength["exercise"])
     assert item["dose"]["sets"] == 2
-    assert latest.reason == "Easy for three weeks"
+    assert latest.reason.endswith("Easy for three weeks")

@@ -7,6 +7,7 @@ from django.utils import timezone, translation
 
 from osteorehab.accounts.domain import Part
 from osteorehab.assessments.instruments import INSTRUMENTS
+from osteorehab.followup.tests.makers import start_program
 from osteorehab.reminders import services
 from osteorehab.reminders.domain import Channel
 from osteorehab.reminders.models import Notification, ReminderPreference, SentReminder
@@ -268,6 +269,7 @@ def test_no_reminder_carries_clinical_detail(team, time_machine, sms_outbox):
     patient = make_patient(team, login=True)
     user = login_of(patient)
     prefer(user, by_sms=True, phone="+44 7700 900123", max_per_day=5)
+    start_program(patient, date(2026, 11, 7))  # the check-up is due today
     phq9 = record(patient, "phq9", [2, 2, 2, 2, 2, 2, 2, 2, 1], date(2026, 11, 1))
     gad7 = record(patient, "gad7", [2, 2, 2, 2, 2, 1, 1], date(2026, 11, 1))
     record(patient, "short_fes_i", [4, 4, 3, 4, 3, 4, 4], date(2026, 11, 1))

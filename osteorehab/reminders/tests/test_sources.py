@@ -4,12 +4,15 @@ from datetime import UTC, date, datetime
 import pytest
 from django.utils import timezone
 
-from osteorehab.accounts.domain import Part
+from osteorehab.accounts.domain import Part, Role
+from osteorehab.followup.models import ScheduleItem
+from osteorehab.followup.services import schedule_item_cancel, schedule_item_move
+from osteorehab.followup.tests.makers import start_program
 from osteorehab.logbook.models import ExerciseLog
 from osteorehab.patients.models import Episode
 from osteorehab.reminders import sources
 from osteorehab.reminders.domain import Kind
-from tests.factories import login_of, make_caregiver, make_patient
+from tests.factories import login_of, make_caregiver, make_patient, member
 
 from .makers import make_action, make_assignment, make_follow_up, make_plan, record
 
@@ -67,8 +70,7 @@ def test_no_source_reminds_about_a_patient_whose_episode_has_ended(team):
     patient = make_patient(team, login=True)
     make_action(patient, due_on=SATURDAY)
     make_assignment(patient, due_on=SATURDAY)
-    for code, items in (("gad7", [1] * 7), ("phq9", [1] * 9)):
-        record(patient, code, items, date(2026, 11, 1))
+    start_program(patient, date(2026, 11, 7))  # its first check-up is due today
     make_follow_up(patient, datetime(2026, 11, 22, 9, 0, tzinfo=UTC))
     assert len(sources.due_now(timezone.localtime())) == 4
     discharge(patient)
@@ -103,32 +105,63 @@ def test_lessons_of_a_patient_without_a_login_remind_nobody(team):
     assert found(sources.lessons_due) == []
 
 
-def test_the_check_up_is_due_fourteen_days_after_the_oldest_latest_answer(team):
+CHECK_UP = (("gad7", [0] * 7), ("phq9", [0] * 9), ("confidence", [6]), ("short_fes_i", [1] * 7))
+
+
+def test_the_check_up_is_due_as_the_follow_up_schedule_says_until_it_is_done(team):
+    # Started 7 November: the check-up is due today, its window open since the 18th.
     due = make_patient(team, login=True)
-    record(due, "gad7", [0] * 7, date(2026, 11, 7))
-    record(due, "phq9", [0] * 9, date(2026, 11, 7))
-    record(due, "confidence", [6], date(2026, 11, 19))
-    record(due, "short_fes_i", [1] * 7, date(2026, 11, 19))
+    start_program(due, date(2026, 11, 7))
+    record(due, "gad7", [0] * 7, date(2026, 11, 19))  # half-done is not done
+    record(due, "phq9", [0] * 9, date(2026, 11, 19))
+    # Started 3 November: the check-up of the 17th is overdue, still reminded.
+    overdue = make_patient(team, login=True)
+    start_program(overdue, date(2026, 11, 3))
+    # All four answered inside the window: done, whoever recorded them.
+    done = make_patient(team, login=True)
+    start_program(done, date(2026, 11, 7))
+    for code, items in CHECK_UP:
+        record(done, code, items, date(2026, 11, 19))
+    # Started 12 November: the first check-up's window opens on the 23rd.
     not_yet = make_patient(team, login=True)
-    record(not_yet, "gad7", [0] * 7, date(2026, 10, 1))
-    record(not_yet, "gad7", [0] * 7, date(2026, 11, 8))  # the latest counts
+    start_program(not_yet, date(2026, 11, 12))
+    # Not started: no schedule, so nothing is due (the baseline is the care team's).
     never = make_patient(team, login=True)
-    record(never, "tsk17", [2] * 17, date(2026, 10, 1))  # not part of the check-up
-    assert found(sources.questionnaires_due) == [
-        (f"questionnaire:{due.pk}:2026-11-21", login_of(due).pk)
-    ]
-    [item] = sources.questionnaires_due(timezone.localtime())
+    record(never, "tsk17", [2] * 17, date(2026, 10, 1))
+    assert found(sources.questionnaires_due) == sorted(
+        [
+            (f"questionnaire:{due.pk}:2026-11-21", login_of(due).pk),
+            (f"questionnaire:{overdue.pk}:2026-11-17", login_of(overdue).pk),
+        ]
+    )
+    [item] = [d for d in sources.questionnaires_due(timezone.localtime()) if d.key.endswith("21")]
     assert item.url == "/me/questionnaires/"
+    assert item.text_en == "Your check-up questionnaires are due. They take a few minutes."
+
+
+def test_a_moved_check_up_is_a_new_reminder_and_a_cancelled_one_none(team):
+    patient = make_patient(team, login=True)
+    start_program(patient, date(2026, 11, 7))
+    nurse = member(team, Role.NURSE)
+    check_up = ScheduleItem.objects.get(
+        patient=patient, kind="psychological_check_up", due_on=SATURDAY
+    )
+    schedule_item_move(item=check_up, by=nurse, due_on=date(2026, 11, 23), version=1)
+    assert found(sources.questionnaires_due) == [
+        (f"questionnaire:{patient.pk}:2026-11-23", login_of(patient).pk)
+    ]
+    schedule_item_cancel(item=check_up, by=nurse, reason="On holiday", version=2)
+    assert found(sources.questionnaires_due) == []
 
 
 def test_a_retracted_answer_does_not_count_as_the_check_up_done(team):
     patient = make_patient(team, login=True)
-    record(patient, "gad7", [0] * 7, date(2026, 11, 1))
-    later = record(patient, "gad7", [0] * 7, date(2026, 11, 20))
+    start_program(patient, date(2026, 11, 7))
+    answers = [record(patient, code, items, date(2026, 11, 19)) for code, items in CHECK_UP]
     assert found(sources.questionnaires_due) == []
-    type(later).objects.filter(pk=later.pk).update(error_reason="wrong patient")
+    type(answers[0]).objects.filter(pk=answers[0].pk).update(error_reason="wrong patient")
     assert found(sources.questionnaires_due) == [
-        (f"questionnaire:{patient.pk}:2026-11-15", login_of(patient).pk)
+        (f"questionnaire:{patient.pk}:2026-11-21", login_of(patient).pk)
     ]
 
 
@@ -226,7 +259,7 @@ def test_keys_are_stable_from_one_run_to_the_next(team, time_machine):
     patient = make_patient(team, login=True)
     make_action(patient, due_on=date(2026, 11, 20))
     make_assignment(patient, due_on=SATURDAY)
-    record(patient, "gad7", [0] * 7, date(2026, 11, 1))
+    start_program(patient, date(2026, 11, 7))
     make_follow_up(patient, datetime(2026, 11, 22, 9, 0, tzinfo=UTC))
     first = {d.key for d in sources.due_now(timezone.localtime())}
     time_machine.move_to("2026-11-21 10:15:00+00:00", tick=False)

@@ -24,7 +24,10 @@ class Command(BaseCommand):
         else:
             started = time.perf_counter()
             demo = build_demo(
-                patients=options["patients"], seed=options["seed"], today=timezone.localdate()
+                patients=options["patients"],
+                seed=options["seed"],
+                today=timezone.localdate(),
+                earlier_year=True,
             )
             self.stdout.write(
                 f"Loaded {demo.patients} patients in {time.perf_counter() - started:.1f} s."
