@@ -113,7 +113,7 @@ def test_patient_home_is_large_and_greets_them(demo: DemoProgram, browsing: Brow
     font_size = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
     assert font_size >= 18
     primaries = page.locator("main .primary")
-    assert primaries.count() >= 1
+    expect(primaries.first).to_be_visible()  # waits for the page, where counting would not
     for button in primaries.all():
         box = button.bounding_box()
         assert box is not None

@@ -61,7 +61,7 @@ def check_in(page: Page) -> None:
 def big_enough(page: Page, selector: str) -> None:
     """Every target at least 48 px tall (and the type at least 18 px)."""
     targets = page.locator(selector)
-    assert targets.count() > 0, selector
+    expect(targets.first).to_be_visible()  # waits for the page, where counting would not
     for target in targets.all():
         box = target.bounding_box()
         assert box is not None
