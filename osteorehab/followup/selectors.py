@@ -48,7 +48,7 @@ class Scheduled:
         return tuple(code for code in self.pending if code in SELF_REPORT)
 
 
-def _administered(
+def administered_days(
     items: Sequence[ScheduleItem], patients: QuerySet[Patient] | Iterable[int], today: date
 ) -> dict[int, dict[str, list[date]]]:
     """Patient id -> instrument -> the days it was validly administered, within the items'
@@ -74,7 +74,7 @@ def _administered(
     return found
 
 
-def _scheduled(items: Sequence[ScheduleItem], administered: dict, today: date) -> list[Scheduled]:
+def standing_of(items: Sequence[ScheduleItem], administered: dict, today: date) -> list[Scheduled]:
     shown = []
     for schedule_item in items:
         item = schedule_item.as_item()
@@ -104,8 +104,8 @@ def due_items(patients: QuerySet[Patient], today: date) -> list[Scheduled]:
         .filter(patient__in=patients, opens_on__lte=today)
         .select_related("patient", "episode")
     )
-    administered = _administered(items, patients, today)
-    attention = [s for s in _scheduled(items, administered, today) if s.status in ATTENTION]
+    administered = administered_days(items, patients, today)
+    attention = [s for s in standing_of(items, administered, today) if s.status in ATTENTION]
     return sorted(
         attention,
         key=lambda s: (*urgency(s.status, s.item.as_item()), s.item.patient.name, s.item.pk),
@@ -116,7 +116,7 @@ def patient_schedule(patient: Patient, today: date) -> list[Scheduled]:
     """Every item of the patient's follow-up schedules (all their program episodes), in date
     order, each with its status on `today`. Two queries."""
     items = list(patient.schedule_items.select_related("episode", "added_by", "held_by"))
-    return _scheduled(items, _administered(items, [patient.pk], today), today)
+    return standing_of(items, administered_days(items, [patient.pk], today), today)
 
 
 def questionnaires_due(schedule: Iterable[Scheduled]) -> dict[str, Scheduled]:
@@ -131,7 +131,7 @@ def questionnaires_due(schedule: Iterable[Scheduled]) -> dict[str, Scheduled]:
 
 def item_standing(item: ScheduleItem, today: date) -> Scheduled:
     """One item as it stands on `today` (one query; its episode is read)."""
-    return _scheduled([item], _administered([item], [item.patient_id], today), today)[0]
+    return standing_of([item], administered_days([item], [item.patient_id], today), today)[0]
 
 
 @dataclass(frozen=True)

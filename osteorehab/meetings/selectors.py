@@ -66,7 +66,7 @@ def _band_line(band: Band) -> Line | None:
     return None
 
 
-def _trend(code: str, assessments: list[Any]) -> Trend:
+def trend_of(code: str, assessments: list[Any]) -> Trend:
     instrument = INSTRUMENTS[code]
     points = [
         Point(a.administered_on, a.total, instrument.words(a.band) or "") for a in assessments
@@ -89,7 +89,7 @@ def trends(patient: Patient) -> list[Trend]:
     rows = patient.assessments.valid().filter(valid=True, total__isnull=False)
     for assessment in rows.filter(instrument__in=MEASURES).order_by("administered_on", "id"):
         found[assessment.instrument].append(assessment)
-    return [_trend(code, found[code]) for code in MEASURES if code in ALWAYS_SHOWN or found[code]]
+    return [trend_of(code, found[code]) for code in MEASURES if code in ALWAYS_SHOWN or found[code]]
 
 
 def adherence_trend(patient: Patient, today: date) -> Trend:

@@ -1,8 +1,8 @@
 """A program's cohort of episodes: what the dashboard's figures and the de-identified analysis
 data set are made of. A fixed number of queries whatever the size of the cohort: the rows are
 read once and put together here (counts that the database can group are grouped there); the
-follow-up schedule's status of many items at once is the follow-up app's own (`_administered`,
-`_scheduled`, which it exports for one patient or the due items only)."""
+follow-up schedule's status of many items at once is the follow-up app's own (`administered_days`,
+`standing_of`)."""
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -18,7 +18,7 @@ from osteorehab.assessments.instruments.base import Better, Reason, cited
 from osteorehab.assessments.models import Assessment
 from osteorehab.followup.models import Kind as ScheduleKind
 from osteorehab.followup.models import ScheduleItem
-from osteorehab.followup.selectors import Scheduled, _administered, _scheduled
+from osteorehab.followup.selectors import Scheduled, administered_days, standing_of
 from osteorehab.logbook import domain as logbook
 from osteorehab.logbook.incentives import BALANCE_WORK, STRENGTH_WORK
 from osteorehab.logbook.models import ExerciseLog, FallReport
@@ -347,7 +347,7 @@ def follow_up_items(rows: Sequence[EpisodeRow], today: date) -> list[Scheduled]:
         )
     )
     patients = {row.patient_id for row in rows}
-    return _scheduled(items, _administered(items, patients, today), today) if items else []
+    return standing_of(items, administered_days(items, patients, today), today) if items else []
 
 
 # ---- The cohort's figures ----

@@ -2,8 +2,8 @@
 important change around the baseline, adherence by week, goals and GAS, falls, fractures and
 program status on a timeline. A fixed number of queries whatever the length of the history.
 
-A measure's trend with its cut-off lines is the meetings' own (`_trend`, which that app does
-not export): reused, not written twice. The cohort's reads are in `cohort`."""
+A measure's trend with its cut-off lines is the meetings' own (`trend_of`): reused, not written
+twice. The cohort's reads are in `cohort`."""
 
 from collections import defaultdict
 from collections.abc import Sequence
@@ -20,7 +20,7 @@ from osteorehab.logbook import domain as logbook
 from osteorehab.logbook.incentives import BALANCE_WORK, STRENGTH_WORK
 from osteorehab.logbook.models import FallReport
 from osteorehab.logbook.selectors import day_rows, logs_between
-from osteorehab.meetings.selectors import Point, Trend, _trend
+from osteorehab.meetings.selectors import Point, Trend, trend_of
 from osteorehab.patients.domain import CLOSED, EpisodeStatus
 from osteorehab.patients.models import (
     EpisodeStatusChange,
@@ -264,7 +264,7 @@ def progress(patient: Patient, today: date) -> Progress:
     measures = []
     for code in REPEATED:
         if found[code]:
-            trend = _trend(code, found[code])
+            trend = trend_of(code, found[code])
             measures.append(MeasureProgress(trend, _baseline(trend.points, episode)))
     weeks: list[Week] = []
     if episode is not None:

@@ -18,7 +18,7 @@ from osteorehab.audit.services import note_access
 from osteorehab.core.charts import inline_svg
 from osteorehab.core.types import AuthedRequest
 from osteorehab.patients.models import Patient
-from osteorehab.patients.views import _medication_rows
+from osteorehab.patients.views import medication_rows
 
 from . import domain, reports
 from .cohort import EpisodeRow, Filters, analysis_table, cohort, cohort_rows, follow_up_items
@@ -96,7 +96,7 @@ def clinician_report(request: AuthedRequest, patient_id: int) -> HttpResponse:
         raise PermissionDenied
     today = timezone.localdate()
     pdf = reports.clinician_report(
-        patient, progress(patient, today), _medication_rows(patient), get_language() or "en"
+        patient, progress(patient, today), medication_rows(patient), get_language() or "en"
     )
     return _pdf(pdf, f"clinical-report-{patient.pk}-{today.isoformat()}.pdf")
 

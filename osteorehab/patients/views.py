@@ -168,7 +168,7 @@ def record(request: AuthedRequest, patient_id: int) -> HttpResponse:
         context["care_team"] = patient.care_team
     if Part.MEDICAL in parts:
         context["fractures"] = patient.fractures.valid()
-        context["medications"] = _medication_rows(patient)
+        context["medications"] = medication_rows(patient)
     if context["is_staff_view"] or user.role == Role.PATIENT:
         context["consents"] = patient.consents.select_related("taken_by")
         context["caregivers"] = patient.caregivers.all()
@@ -196,7 +196,7 @@ class MedicationRow:
         return ADHERENCE_WORDS[self.adherence.adherent] if self.adherence else None
 
 
-def _medication_rows(patient: Patient) -> list[MedicationRow]:
+def medication_rows(patient: Patient) -> list[MedicationRow]:
     medications = patient.medications.valid().prefetch_related(
         Prefetch("fills", queryset=MedicationFill.objects.valid())
     )
