@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # Settings for checks that load Django without serving anything.
 CHECK_ENV := SECRET_KEY=make-check-only DEBUG=0
 
-.PHONY: run test lint test-sqlite test-servers messages clean
+.PHONY: run test lint test-sqlite test-servers bench messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,14 @@ test-servers: $(VENV)/.installed-dev
 	else \
 		echo "== DATABASE_URL and REDIS_URL not set: PostgreSQL and Redis runs skipped"; \
 	fi
+
+$(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[bench]'
+	touch $@
+
+## bench: the benchmark suite against the local PostgreSQL and Redis (bench/README.md); not in CI
+bench: $(VENV)/.installed-bench
+	$(BIN)/python -m bench $(MEASURES)
 
 ## messages: extract the translatable strings and compile the catalogue (needs GNU gettext)
 messages: $(VENV)/.installed-dev

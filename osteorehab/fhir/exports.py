@@ -6,6 +6,11 @@ state (the FHIR app keeps no tables). Only the user who asked may see the job an
 files. Rows are read with `iterator(chunk_size=...)` and written line by line, so a job's
 memory stays the same whatever the size of the program; the patients whose data went out are
 recorded in the audit trail, one event each, as a list read of the export.
+
+A job whose worker died says so: a running job that has not saved its progress for `STALE` is
+reported as failed (asking for a new export), never as running for ever. Jobs and their files
+are removed `KEEP` after they were last written (a daily job), so exported data does not pile up
+on the server.
 """
 
 import json
@@ -13,6 +18,7 @@ import shutil
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +36,9 @@ from .resources import SOURCES, Context, may_read, patient_of, readable
 CHUNK = 1000  # rows read from the database at a time (and how often progress is saved)
 QUESTIONNAIRE = "Questionnaire"
 VIEW_NAME = "fhir:export"
+STALE = timedelta(minutes=10)  # progress is saved every CHUNK resources: many times a minute
+KEEP = timedelta(days=7)  # long enough to fetch the files, short enough not to hoard data
+STOPPED = "the job stopped before it finished; start the export again"
 
 
 class State:
@@ -63,6 +72,7 @@ class Job:
     total: int = 0
     outputs: list[Output] = field(default_factory=list)
     error: str = ""
+    saved_at: str = ""
 
     @property
     def folder(self) -> Path:
@@ -70,6 +80,7 @@ class Job:
 
     def save(self) -> None:
         """Written whole and renamed into place: a reader never sees half a state."""
+        self.saved_at = timezone.now().isoformat()
         partial = self.folder / "job.json.partial"
         partial.write_text(json.dumps(asdict(self)))
         partial.replace(self.folder / "job.json")
@@ -114,7 +125,28 @@ def job_for(user: Any, job_id: str) -> Job | None:
         return None
     outputs = [Output(**output) for output in data.pop("outputs")]
     job = Job(**data, outputs=outputs)
+    if job.state == State.RUNNING and _older_than(job.saved_at, STALE):
+        job.state, job.error = State.FAILED, STOPPED  # its worker died; nothing will finish it
     return job if job.user_id == user.pk else None
+
+
+def _older_than(saved_at: str, age: timedelta) -> bool:
+    return datetime.fromisoformat(saved_at) < timezone.now() - age
+
+
+def exports_prune() -> int:
+    """Remove the jobs last written more than KEEP ago, with their files; how many."""
+    removed = 0
+    for folder in export_root().glob("*/"):
+        try:
+            saved_at = json.loads((folder / "job.json").read_text())["saved_at"]
+            old = _older_than(saved_at, KEEP)
+        except (OSError, ValueError, KeyError):  # no readable state: judged by the folder's age
+            old = folder.stat().st_mtime < (timezone.now() - KEEP).timestamp()
+        if old:
+            shutil.rmtree(folder, ignore_errors=True)
+            removed += 1
+    return removed
 
 
 def export_start(

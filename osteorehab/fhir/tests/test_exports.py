@@ -140,3 +140,30 @@ def test_the_demo_programs_export_validates_resource_by_resource():
     assert counts["Patient"] == 12
     assert counts["Observation"] > 100
     assert all(counts[t] for t in ("CarePlan", "Goal", "QuestionnaireResponse", "RelatedPerson"))
+
+
+def test_a_job_whose_worker_died_says_so_and_old_jobs_are_removed(team, record, time_machine):
+    """A running job that stopped saving its progress is failed, not running for ever; a
+    week after it was last written, the daily job removes it and its files."""
+    nurse = member(team, Role.NURSE)
+    client = client_for(nurse)
+    time_machine.move_to("2026-11-02 09:00Z", tick=False)
+    job = exports.export_start(user=nurse, types=["Patient"], base="b", request="r", ip=None)
+    job.state = exports.State.RUNNING
+    job.save()  # as the worker does, just before it is killed
+    time_machine.move_to("2026-11-02 09:09Z", tick=False)
+    assert client.get(f"{BASE}/$export-status/{job.id}").status_code == 202
+    time_machine.move_to("2026-11-02 09:11Z", tick=False)
+    stopped = client.get(f"{BASE}/$export-status/{job.id}")
+    assert stopped.status_code == 500
+    assert stopped.json()["issue"][0]["diagnostics"] == (
+        "the export failed: the job stopped before it finished; start the export again"
+    )
+    fresh = exports.export_start(user=nurse, types=["Patient"], base="b", request="r", ip=None)
+    time_machine.move_to("2026-11-09 09:05Z", tick=False)
+    assert exports.exports_prune() == 1
+    assert not job.folder.exists()
+    assert fresh.folder.exists()
+    later = client_for(nurse)  # a week on, the first session has long expired
+    assert later.get(f"{BASE}/$export-status/{job.id}").status_code == 404
+    assert later.get(f"{BASE}/$export-status/{fresh.id}").status_code == 202

@@ -1,0 +1,1 @@
+"""One module per measure; each has `run() -> list[Result]` and is run in its own process."""
