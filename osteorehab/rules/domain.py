@@ -49,6 +49,7 @@ from osteorehab.assessments.instruments.base import (
     Better,
     Instrument,
     Reason,
+    change_for_better,
     cited,
     gettext_noop,
     plain,
@@ -500,13 +501,21 @@ def _band_index(instrument: Instrument, total: float) -> int | None:
     return banding.bands.index(band) if band else None
 
 
+def _rise(instrument: Instrument, before: Score, after: Score) -> float:
+    """How far the later reading moved the worse way (negative: the better way); both readings
+    computable, as `_last_two` gives them."""
+    if before.total is None or after.total is None:
+        raise ValueError("a reading that could not be scored has no change")
+    return -change_for_better(instrument.better, before.total, after.total)
+
+
 def _worse(instrument: Instrument, before: Score, after: Score) -> Reason | None:
     """Why a GAD-7 or PHQ-9 reading is markedly worse than the one before: up by at least the
     instrument's minimal important change, or into the moderate band or worse from below it."""
     if before.total is None or after.total is None:
         return None
     found = []
-    rise = after.total - before.total
+    rise = _rise(instrument, before, after)
     if instrument.mcid is not None and instrument.mcid_source and rise >= instrument.mcid:
         found.append(
             Reason(
@@ -762,7 +771,7 @@ def pain(history: History, today: date, library: Library) -> Iterable[Found]:
     pair = _last_two(history, "pain_nrs", today)
     if pair and mcid is not None and PAIN_NRS.mcid_source:
         before, after = pair
-        if (after.total or 0) - (before.total or 0) >= mcid:
+        if _rise(PAIN_NRS, before, after) >= mcid:
             signals.append(
                 Reason(
                     "{readings}: at least the minimal important change of {mcid} ({source})",
