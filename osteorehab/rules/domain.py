@@ -504,8 +504,8 @@ def _band_index(instrument: Instrument, total: float) -> int | None:
 def _rise(instrument: Instrument, before: Score, after: Score) -> float:
     """How far the later reading moved the worse way (negative: the better way); both readings
     computable, as `_last_two` gives them."""
-    if before.total is None or after.total is None:
-        raise ValueError("a reading that could not be scored has no change")
+    if before.total is None or after.total is None or instrument.better is None:
+        raise ValueError(f"{instrument.code}: no change between these readings")
     return -change_for_better(instrument.better, before.total, after.total)
 
 
