@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # Settings for checks that load Django without serving anything.
 CHECK_ENV := SECRET_KEY=make-check-only DEBUG=0
 
-.PHONY: run test lint test-sqlite test-servers bench messages clean
+.PHONY: run test lint test-sqlite test-servers bench chaos messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,7 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff format --check .
 	$(CHECK_ENV) $(BIN)/mypy .
 	$(BIN)/lint-imports
+	$(BIN)/bandit -c pyproject.toml -r osteorehab config -q
 	$(CHECK_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 
 test-sqlite: $(VENV)/.installed-dev
@@ -54,6 +55,10 @@ $(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed
 ## bench: the benchmark suite against the local PostgreSQL and Redis (bench/README.md); not in CI
 bench: $(VENV)/.installed-bench
 	$(BIN)/python -m bench $(MEASURES)
+
+## chaos: faults under load on a throwaway PostgreSQL cluster (docs/operations.md); not in CI
+chaos: $(VENV)/.installed
+	$(BIN)/python -m chaos
 
 ## messages: extract the translatable strings and compile the catalogue (needs GNU gettext)
 messages: $(VENV)/.installed-dev

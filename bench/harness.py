@@ -120,6 +120,28 @@ def copy_database(source_url: str, name: str) -> str:
     return f"{SERVER_URL}/{name}"
 
 
+def scratch_copy(source_url: str) -> str:
+    """A copy of that database for measures that write (the logins they add, the rows a load
+    leaves), kept between runs while the source is the version it was copied from (the source's
+    comment; a source without one is copied every time). The source stays as it was made."""
+    source = source_url.rsplit("/", 1)[1]
+    name = f"{source}_scratch"
+    version = _comment(source)
+    if version is None or _comment(name) != version:
+        copy_database(source_url, name)
+        if version is not None:
+            _admin("COMMENT ON DATABASE {} IS " + sql_literal(version), name)
+    return f"{SERVER_URL}/{name}"
+
+
+def _comment(name: str) -> str | None:
+    found = _admin(
+        "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
+        params=[name],
+    )
+    return found[0][0] if found else None
+
+
 def drop_database(name: str) -> None:
     _admin("DROP DATABASE IF EXISTS {} WITH (FORCE)", name)
 

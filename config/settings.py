@@ -1,7 +1,8 @@
 """OsteoRehab settings: one file, configured from environment variables only.
 
 Variables: DEBUG, SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, REDIS_URL, EMAIL_HOST, EMAIL_PORT,
-EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS, DEFAULT_FROM_EMAIL, OSTEOREHAB_VAR_DIR.
+EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS, DEFAULT_FROM_EMAIL, OSTEOREHAB_VAR_DIR,
+TWO_FACTOR_REQUIRED.
 Without DEBUG the settings are production settings: `manage.py check --deploy` is clean.
 """
 
@@ -93,6 +94,7 @@ MIDDLEWARE = [
     "osteorehab.core.middleware.content_security_policy",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "osteorehab.accounts.middleware.session_keep_alive",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -188,12 +190,15 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 
 OTP_TOTP_ISSUER = "OsteoRehab"
+# Two-factor login for clinicians and program leads (system administrators always use it):
+# on in production unless TWO_FACTOR_REQUIRED=0 turns it off, off for the DEBUG demo.
+TWO_FACTOR_REQUIRED = env_bool("TWO_FACTOR_REQUIRED", default=not DEBUG)
 # An administrator can remove a lost authenticator but never read anyone's TOTP secret.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
-# Sessions end after an hour without activity (shared clinic computers).
+# Sessions end after an hour without activity (shared clinic computers): a session in use is
+# written again at most once a minute to restart the hour (accounts.middleware).
 SESSION_COOKIE_AGE = 60 * 60
-SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 LANGUAGE_CODE = "en"
@@ -227,11 +232,13 @@ CRISIS_CONTACT = os.environ.get("CRISIS_CONTACT", "")
 # `send(phone, text)`); the default only writes them to the log (osteorehab/reminders/sms.py).
 SMS_SENDER = os.environ.get("SMS_SENDER", "osteorehab.reminders.sms.ConsoleSender")
 
-# Patient data never goes into logs: errors are logged without request bodies or locals.
+# Patient data never goes into logs: errors are logged without request bodies or locals, and
+# exceptions without their messages, which quote values (osteorehab.core.logs).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"no_data": {"()": "osteorehab.core.logs.NoDataFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "no_data"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
 

@@ -1,390 +1,162 @@
-"""Every URL pattern of the project, with every role, against patients the user must not reach.
+"""Every URL pattern of the project, with every role and API token, against every patient the
+role must not reach; what anonymous visitors are answered; and the audit trail of each read and
+write of the patients a role does reach.
 
-The URL patterns are found by walking the resolver, so a view added later is covered without
-touching this file; a pattern with an argument this file cannot fill fails the test, so its
-author has to say which object of the outsider the argument names.
+The URL patterns are found by walking the resolver (`tests.matrix`), so a view added later is
+covered without touching this file; a pattern with an argument the walk cannot fill fails, so
+its author has to say which of the patient's objects the argument names.
 
-For a URL about an outsider patient the answer must be 404 or 403 (or, for anonymous users,
-a redirect to the login page). For any URL the body must never contain the outsider's marker,
-GET or POST, even with the outsider's ids in the query string and the POST body; and no
-request may change the outsider's data.
+For a URL about a patient out of reach the answer must be 404 or 403 (or, for anonymous users,
+a redirect to the login page or 401). For any URL the body must never carry an out-of-reach
+patient's marker (their family name), GET or POST, with their ids in the query string and the
+POST body (JSON for the API, a FHIR transaction for the FHIR server); and no request may change
+their record. Tokens are the credential of the FHIR server and the JSON API only, so the token
+roles walk those URLs. Each test prints how many requests it made (pytest -s shows them).
 """
 
-import uuid
-from dataclasses import dataclass
-from datetime import date, timedelta
+import json
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from django.utils import timezone
+from django.contrib import admin
+from django.test import Client
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 
-from osteorehab.accounts.domain import CLINICAL_ROLES, Part, Role
+from osteorehab.accounts.domain import CLINICAL_ROLES, Role
 from osteorehab.accounts.models import User
-from osteorehab.api.models import ImportJob
-from osteorehab.api.services import patients_import_run, patients_import_start
-from osteorehab.assessments.services import assessment_record
-from osteorehab.audit.models import AuditEvent
-from osteorehab.contact.services import follow_up_schedule, thread_start
-from osteorehab.education.services import assignment_create, food_item_create
-from osteorehab.followup.services import schedule_item_add
-from osteorehab.homesafety.services import home_safety_check_record
-from osteorehab.logbook.services import check_in_record, fall_report_record
-from osteorehab.meetings.services import decision_record, meeting_schedule
-from osteorehab.patients.models import Caregiver, Patient
-from osteorehab.plans.models import GoalRating, PlanVersion
-from osteorehab.plans.services import goal_create
-from osteorehab.rules.services import proposals_find
-from tests.factories import (
-    client_for,
-    login_of,
-    make_caregiver,
-    make_org,
-    make_patient,
-    make_team,
-    make_user,
-    member,
+from osteorehab.audit.models import AuditAction, AuditEvent
+from osteorehab.patients.models import Patient
+from tests.matrix import (
+    OTHER_ORG,
+    OUT_OF_REACH,
+    OWN,
+    PATIENT_ARGUMENTS,
+    ROLES,
+    ROUTES,
+    SAME_ORG,
+    TOKEN,
+    TOKEN_OTHER_ORG,
+    TOKEN_PREFIXES,
+    TOKEN_ROLES,
+    Route,
+    World,
+    arguments_for,
+    client_of,
+    fhir_observation_for,
+    ids_of,
+    state_of,
+    still_logged_in,
+    url_of,
+    values_of,
+    world_fixture,  # noqa: F401  (the module's `world`)
 )
 
 pytestmark = pytest.mark.django_db
 
-MARKERS = ("Zzoutsidersameorg", "Zzoutsiderotherorg")
-# Arguments that name one patient's objects: filled from the outsider's record.
-PATIENT_ARGUMENTS = {
-    "patient_id",
-    "episode_id",
-    "caregiver_id",
-    "token",
-    "fracture_id",
-    "medication_id",
-    "assessment_id",
-    "alert_id",
-    "goal_id",
-    "action_id",
-    "follow_up_id",
-    "thread_id",
-    "check_in_id",
-    "fall_id",
-    "resource_id",  # a FHIR resource id; filled with the outsider as resource_type Patient
-    "schedule_item_id",
-    "proposal_id",
-    "meeting_id",  # a meeting of the outsider's care team, the outsider on its agenda
-    "task_id",
+
+@pytest.fixture(autouse=True)
+def _production_two_factor_login(settings):
+    """As in production: staff work only after two-factor login (`client_of` passes it)."""
+    settings.TWO_FACTOR_REQUIRED = True
+
+
+# What an anonymous visitor may be answered with a page (2xx): logging in and the password
+# reset (their forms, and a reset link's page, which says an unknown link is not valid), the
+# FHIR server's CapabilityStatement, and the JSON API's description (its schema and docs page,
+# which hold no data); an invitation's page to whoever holds its link (the link is the
+# credential; the page names no patient), and the form where a family member types the joining
+# code they were given. Static files are served before any URL pattern (below).
+ANONYMOUS_PAGES = {
+    "patients:invite-accept",
+    "family:join",
+    "accounts:login",
+    "accounts:password-reset",
+    "accounts:password-reset-sent",
+    "accounts:password-reset-confirm",
+    "accounts:password-reset-done",
+    "fhir:metadata",
+    "api:openapi-json",
+    "api:openapi-view",
+    "admin:login",
 }
-# Arguments of URLs that are not about one patient (the admin's, the password reset's).
-OTHER_ARGUMENTS = {
-    "uidb64",
-    "app_label",
-    "object_id",
-    "content_type_id",
-    "url",
-    "path",
-    "pk",
-    "id",
-    "code",  # an instrument's code
-    "exercise_id",  # the exercise library and presets are shared, not one patient's
-    "preset_id",
-    "food_id",  # the organisation's food list for the calcium check, not one patient's
-    "resource_type",  # a FHIR resource type, "Patient" (its id is the patient argument)
-    "job_id",  # a FHIR bulk export: the user's own, whoever's patients it holds
-    "import_id",  # a patient import: seen only by its uploader (the outsider team's nurse)
-    "file_name",
-}
+# What else an anonymous request may be answered: a redirect (to the login page, or back where
+# it came from), or a refusal (429: too many wrong joining codes).
+REFUSALS = {400, 401, 403, 404, 405, 429}
+READ_ACTIONS = {AuditAction.READ, AuditAction.LIST, AuditAction.DENIED}
+WRITE_ACTIONS = {AuditAction.CREATE, AuditAction.UPDATE}
 
 
-@dataclass(frozen=True)
-class Route:
-    name: str | None
-    regex: str
-    arguments: frozenset[str]
+def walk(world: World, role: object, patient: Patient) -> Iterator[tuple[Route, str, str]]:
+    """(route, method, URL) for every request of the role about this patient's objects."""
+    values = values_of(patient)
+    for route in ROUTES:
+        url = url_of(route, patient, values)
+        if role in TOKEN_ROLES and not url.startswith(TOKEN_PREFIXES):
+            continue
+        for method in ("get", "post"):
+            yield route, method, url
 
 
-def routes(patterns=None, prefix: str = "", namespace: str = "") -> list[Route]:
-    found = []
-    for entry in patterns if patterns is not None else get_resolver().url_patterns:
-        regex = prefix + entry.pattern.regex.pattern.lstrip("^")
-        if isinstance(entry, URLResolver):
-            ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
-            found += routes(entry.url_patterns, regex.rstrip("$").rstrip("\\Z"), ns)
-        elif isinstance(entry, URLPattern):
-            name = f"{namespace}{entry.name}" if entry.name else None
-            found.append(Route(name, regex, frozenset(entry.pattern.regex.groupindex)))
-    return found
+def send(
+    client: Client, method: str, route: Route, url: str, patient: Patient, ids: dict | None = None
+) -> Any:
+    """The request, with the patient's ids in its query string and, for a POST, its body."""
+    ids = ids_of(patient) if ids is None else ids
+    if method == "get":
+        return client.get(url, query_params=ids)
+    if route.name == "fhir:base":
+        body, kind = json.dumps(fhir_observation_for(patient)), "application/fhir+json"
+        return client.post(url, body, content_type=kind, query_params=ids)
+    if url.startswith(TOKEN_PREFIXES):
+        return client.post(url, ids, content_type="application/json", query_params=ids)
+    return client.post(url, ids, query_params=ids)
 
 
-ROUTES = routes()
-ROLES = [
-    *CLINICAL_ROLES,
-    Role.LEAD,
-    Role.ADMIN,
-    Role.PATIENT,
-    "caregiver",
-    "caregiver-no-consent",
-    None,
-]
-
-
-@pytest.fixture
-def world():
-    """Org A: team A (the users' team) and team B; org B with its own team and lead.
-    Outsiders: a patient of team B (same organisation) and a patient of organisation B."""
-    org_a, org_b = make_org("Org A"), make_org("Org B")
-    team_a, team_b, team_c = (
-        make_team(org_a, "Team A"),
-        make_team(org_a, "Team B"),
-        make_team(org_b, "Team C"),
-    )
-    own = make_patient(team_a, login=True, family_name="Ownpatient")
-    users: dict[object, User | None] = {role: member(team_a, role) for role in CLINICAL_ROLES}
-    users[Role.LEAD] = make_user(Role.LEAD, org_a)
-    users[Role.ADMIN] = make_user(Role.ADMIN, org_a, is_staff=True, is_superuser=True)
-    users[Role.PATIENT] = login_of(own)
-    users["caregiver"] = make_caregiver(own, parts=list(Part))
-    other_own = make_patient(team_a, login=True, family_name="Ownpatienttwo")
-    users["caregiver-no-consent"] = make_caregiver(other_own, parts=list(Part), consent=False)
-    users[None] = None
-    outsiders = []
-    for team, marker in zip((team_b, team_c), MARKERS, strict=True):
-        outsider = make_patient(team, login=True, family_name=marker, given_name="Zed")
-        make_caregiver(outsider, parts=list(Part))
-        outsider.fractures.create(site="hip", occurred_on=date(2024, 1, 1))
-        outsider.medications.create(drug="alendronate", started_on=date(2024, 2, 1))
-        assessment_record(
-            patient=outsider,
-            by=member(team, Role.COUNSELLOR),
-            code="phq9",
-            answers={"items": [1, 1, 1, 1, 1, 1, 1, 1, 1]},  # item 9 > 0: raises an alert
-            administered_on=date(2026, 1, 10),
-        )
-        goal_create(
-            patient=outsider,
-            by=member(team, Role.THERAPIST),
-            statement="Walk to the market",
-            phase="medium",
-            importance=2,
-            difficulty=2,
-            level_minus_2="Stays home",
-            level_minus_1="Walks to the door",
-            level_0="Walks to the market with a stick",
-            level_plus_1="Walks there and back",
-            level_plus_2="Walks there and back carrying shopping",
-        )
-        home_safety_check_record(
-            patient=outsider,
-            by=member(team, Role.NURSE),
-            checked_on=date(2026, 1, 12),
-            how="in_person",
-            answers={"living_rugs": "hazard"},
-        )
-        assignment_create(patient=outsider, by=member(team, Role.NURSE), module="nutrition")
-        check_in_record(  # no safety signal: the outsider's one alert stays the PHQ-9's
-            patient=outsider,
-            by=member(team, Role.NURSE),
-            via="phone",
-            client_key=uuid.uuid4(),
-            day=date(2026, 1, 13),
-            mood=3,
-            confidence=5,
-            fatigue=4,
-            sleep="fair",
-            pain=3,
-            back_pain_new=False,
-            falls=1,
-            near_falls=0,
-        )
-        fall_report_record(
-            patient=outsider,
-            by=login_of(outsider),
-            client_key=uuid.uuid4(),
-            happened_on=date(2026, 1, 12),
-            place="street",
-            injury=False,
-            could_get_up=True,
-            saw_doctor=False,
-        )
-        follow_up_schedule(
-            patient=outsider,
-            by=member(team, Role.NURSE),
-            scheduled_at=timezone.now() + timedelta(days=7),
-            mode="video",
-            with_role="nurse",
-            video_link="https://video.example/zz",
-        )
-        thread_start(patient=outsider, by=login_of(outsider), topic="medical", body="Zzq")
-        schedule_item_add(
-            patient=outsider,
-            by=member(team, Role.NURSE),
-            kind="team_review",
-            due_on=date(2026, 2, 2),
-        )
-        food_item_create(
-            by=member(team, Role.NURSE),
-            name_en="Milk",
-            name_zh="牛奶",
-            serving_en="one glass",
-            serving_zh="一杯",
-            mg_per_serving=300,
-            source="Test value",
-        )
-        proposals_find(patients=[outsider], today=date(2026, 1, 14))  # item 9, the fall
-        meeting = meeting_schedule(  # the open PHQ-9 alert puts the outsider on its agenda
-            care_team=team,
-            by=member(team, Role.NURSE),
-            scheduled_at=timezone.now() + timedelta(days=2),
-            chair=member(team, Role.NURSE),
-        )
-        decision_record(
-            item=meeting.items.get(patient=outsider),
-            by=member(team, Role.NURSE),
-            task_title="Zz task",
-            task_owner="role:nurse",
-            task_due_on=timezone.localdate() + timedelta(days=7),
-        )
-        Caregiver.objects.create(
-            patient=outsider,
-            name=f"{marker} Jr",
-            relationship="Son",
-            invite_token=f"tok{team.pk}",
-            invited_by=login_of(outsider),
-        )
-        job = patients_import_start(  # refused, its file named after the marker
-            by=member(team, Role.NURSE),
-            file_name=f"{marker}.csv",
-            data=f"family_name,given_name,date_of_birth,sex,referred_on\n{marker},Zed,x,x,x\n".encode(),
-            language="en",
-        )
-        patients_import_run(str(job.pk))
-        outsiders.append(outsider)
-    return users, outsiders
-
-
-def arguments_for(route: Route, outsider: Patient) -> dict[str, str]:
-    values = {
-        "patient_id": outsider.pk,
-        "episode_id": outsider.episodes.get().pk,
-        "caregiver_id": outsider.caregivers.filter(user__isnull=False).get().pk,
-        "token": outsider.caregivers.get(user__isnull=True).invite_token,
-        "fracture_id": outsider.fractures.get().pk,
-        "medication_id": outsider.medications.get().pk,
-        "assessment_id": outsider.assessments.get().pk,
-        "alert_id": outsider.alerts.get().pk,
-        "goal_id": outsider.goals.get().pk,
-        "action_id": outsider.home_safety_actions.get().pk,
-        "follow_up_id": outsider.follow_ups.get().pk,
-        "thread_id": outsider.threads.get().pk,
-        "check_in_id": outsider.check_ins.get().pk,
-        "fall_id": outsider.fall_reports.get().pk,
-        "schedule_item_id": outsider.schedule_items.get().pk,
-        "proposal_id": outsider.proposals.earliest("pk").pk,
-        "meeting_id": outsider.agenda_items.get().meeting_id,
-        "task_id": outsider.team_tasks.get().pk,
-        "code": "phq9",
-        "resource_type": "Patient",
-        "resource_id": outsider.pk,
-        "job_id": "x",
-        "import_id": ImportJob.objects.get(organisation=outsider.organisation).pk,
-        "file_name": "x",
-        "exercise_id": 1,
-        "preset_id": 1,
-        "food_id": outsider.organisation.food_items.get().pk,
-        "uidb64": "MQ",
-        "app_label": "accounts",
-        "object_id": outsider.user_id,
-        "content_type_id": 1,
-        "pk": 1,
-        "id": outsider.user_id,
-        "url": "x",
-        "path": "x",
-    }
-    unknown = route.arguments - PATIENT_ARGUMENTS - OTHER_ARGUMENTS
-    assert not unknown, f"{route.name}: say which outsider object {sorted(unknown)} names"
-    return {name: str(values[name]) for name in route.arguments}
-
-
-def url_of(route: Route, outsider: Patient) -> str:
-    kwargs = arguments_for(route, outsider)
-    if route.name:
-        return reverse(route.name, kwargs=kwargs)
-    path = route.regex.rstrip("$").replace("\\Z", "")
-    for name, value in kwargs.items():
-        path = path.split(f"(?P<{name}>")[0] + value
-    return "/" + path
-
-
-def outsider_state(outsiders: list[Patient]) -> list[tuple]:
-    return [
-        (
-            p.version,
-            list(p.fractures.values_list("error_reason", flat=True)),
-            list(p.medications.values_list("error_reason", "stopped_on")),
-            p.assessments.count(),
-            list(p.alerts.values_list("acknowledged_at", flat=True)),
-            p.consents.count(),
-            p.caregivers.filter(revoked_at__isnull=True).count(),
-            list(p.episodes.values_list("status", "version")),
-            p.user.password if p.user else None,
-            GoalRating.objects.filter(goal__patient=p).count(),
-            PlanVersion.objects.filter(plan__patient=p).count(),
-            p.home_safety_checks.count(),
-            list(p.home_safety_actions.values_list("pk", "done_on", "resolved_by_check")),
-            list(p.education_assignments.values_list("module", "attempts", "completed_on")),
-            p.nutrition_checks.count(),
-            list(p.follow_ups.values_list("pk", "status", "scheduled_at")),
-            [(t.messages.count(), t.read_marks.count()) for t in p.threads.all()],
-            (p.exercise_logs.count(), p.check_ins.count(), p.fall_reports.count()),
-            (p.encouragements.count(), list(p.caregivers.values_list("join_code_hash", flat=True))),
-            list(
-                p.schedule_items.values_list("pk", "due_on", "cancelled_at", "held_on", "version")
-            ),
-            list(p.proposals.values_list("pk", "status")),
-            list(p.agenda_items.values_list("pk", "discussed", "meeting__status")),
-            list(p.team_tasks.values_list("pk", "status")),
-        )
-        for p in (Patient.objects.get(pk=o.pk) for o in outsiders)
-    ]
+def body_of(response: Any) -> str:
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    return content.decode(errors="replace")
 
 
 @pytest.mark.parametrize("role", ROLES, ids=lambda r: str(r or "anonymous"))
 def test_no_role_reaches_a_patient_outside_its_care(world, role):
-    users, outsiders = world
-    if role is Role.LEAD:  # a program lead sees every patient of their own organisation, by design
-        outsiders = [o for o in outsiders if o.organisation_id != users[Role.LEAD].organisation_id]
-    markers = [o.family_name for o in outsiders]
-    before = outsider_state(outsiders)
-    checked = 0
-    for outsider in outsiders:
-        ids = {
-            "patient": outsider.pk,
-            "patient_id": outsider.pk,
-            "caregiver": outsider.caregivers.first().pk,
-        }
-        for route in ROUTES:
-            url = url_of(route, outsider)
-            about_patient = (
-                bool(route.arguments & PATIENT_ARGUMENTS) and "token" not in route.arguments
-            )
-            for method in ("get", "post"):
-                client = client_for(users[role])  # again each time: a POST may log out
-                response = getattr(client, method)(
-                    url, ids if method == "post" else None, query_params=ids
-                )
-                body = response.content.decode(errors="replace")
-                where = f"{method.upper()} {url} as {role or 'anonymous'}"
-                assert response.status_code < 500, where
-                assert not any(m in body for m in markers), f"{where} shows an outsider"
-                if about_patient:
-                    # anonymous: the login page, or for the FHIR API 401 (a token is needed)
-                    allowed = {403, 404} if role else {302, 401}
-                    assert response.status_code in allowed, (
-                        f"{where} answered {response.status_code}"
-                    )
-                    if response.status_code == 302:
-                        assert response["Location"].startswith(reverse("accounts:login")), where
-                checked += 1
-    assert outsider_state(outsiders) == before
-    assert checked >= len(ROUTES) * 2
+    out_of_reach = world.out_of_reach(role)
+    markers = [p.family_name for p in out_of_reach]
+    before = state_of(out_of_reach)
+    made = 0
+    client = client_of(world, role)
+    for patient in out_of_reach:
+        ids = ids_of(patient)
+        for route, method, url in walk(world, role, patient):
+            response = send(client, method, route, url, patient, ids)
+            where = f"{method.upper()} {url} as {role or 'anonymous'} about {patient.family_name}"
+            assert response.status_code < 500, where
+            body = body_of(response)
+            assert not any(m in body for m in markers), f"{where} shows a patient out of reach"
+            if route.about_patient:
+                # anonymous: the login page, or for the FHIR server and the API 401
+                allowed = {403, 404} if role is not None else {302, 401}
+                assert response.status_code in allowed, f"{where} answered {response.status_code}"
+                if response.status_code == 302:
+                    assert response["Location"].startswith(reverse("accounts:login")), where
+            made += 1
+            if method == "post":
+                client = still_logged_in(world, role, client)
+    assert state_of(out_of_reach) == before
+    own = values_of(world.patients[OWN])
+    token_routes = sum(
+        1 for route in ROUTES if url_of(route, world.patients[OWN], own).startswith(TOKEN_PREFIXES)
+    )
+    walked = token_routes if role in TOKEN_ROLES else len(ROUTES)
+    assert made == walked * 2 * len(out_of_reach)
+    print(
+        f"\naccess matrix: {role or 'anonymous'}: {made} requests "
+        f"({walked} routes x GET/POST x {len(out_of_reach)} patients out of reach)"
+    )
 
 
-def test_the_matrix_covers_every_url_pattern():
+def test_the_matrix_covers_every_url_pattern_and_every_role():
     names = {route.name for route in ROUTES}
     for expected in (
         "patients:record",
@@ -392,52 +164,204 @@ def test_the_matrix_covers_every_url_pattern():
         "audit:search",
         "accounts:login",
         "admin:index",
+        "fhir:read",
+        "fhir:everything",
+        "api:patient-detail",
+        "api:check-in-create",
     ):
         assert expected in names
-    assert len(ROUTES) >= 40
+    assert len(ROUTES) >= 200
+    assert set(OUT_OF_REACH) == set(ROLES)
+    # four clinical roles, lead, admin, patient, two caregivers, anonymous, two tokens
+    assert len(ROLES) == 12
+    assert {OWN, SAME_ORG, OTHER_ORG} <= set(OUT_OF_REACH[None])
+    assert set(OUT_OF_REACH[TOKEN_OTHER_ORG]) == {OWN, SAME_ORG, *OUT_OF_REACH[TOKEN][:1]}
+
+
+def test_an_anonymous_visitor_gets_a_page_only_from_the_allow_list(world):
+    patient = world.patients[OWN]
+    answered: set[str | None] = set()
+    client = Client()
+    for route in ROUTES:
+        url = url_of(route, patient)
+        for method in ("get", "post"):
+            response = send(client, method, route, url, patient)
+            where = f"{method.upper()} {url}"
+            if response.status_code < 300:
+                assert route.name in ANONYMOUS_PAGES, f"{where} answered {response.status_code}"
+                answered.add(route.name)
+            elif response.status_code < 400:
+                # a redirect, never off the site (an open redirect)
+                assert url_has_allowed_host_and_scheme(
+                    response["Location"], {"testserver"}, require_https=False
+                ), where
+            else:
+                assert response.status_code in REFUSALS, f"{where} answered {response.status_code}"
+    assert answered == ANONYMOUS_PAGES  # each entry of the list is still needed
+
+
+def test_static_files_are_served_to_anyone(settings):
+    settings.WHITENOISE_USE_FINDERS = True  # tests serve the apps' files, not a collected copy
+    response = Client().get(f"{settings.STATIC_URL}core/site.css")
+    assert response.status_code == 200
+    assert "font-family" in body_of(response)
+
+
+def test_audit_events_cannot_be_changed_through_the_admin_or_the_apis():
+    """The audit trail is read on its own page and through FHIR; no admin page, and no write
+    endpoint of the JSON API or the FHIR server, takes audit events."""
+    assert AuditEvent not in admin.site._registry
+    api_paths = [r.regex for r in ROUTES if r.regex.startswith("api/")]
+    assert not [p for p in api_paths if "audit" in p.lower()]
+    fhir_writes = [
+        r.name for r in ROUTES if r.regex.startswith("fhir/") and r.name in {"fhir:base"}
+    ]
+    assert fhir_writes == ["fhir:base"]  # a transaction of Patients and Observations only
+
+
+def test_a_fhir_transaction_cannot_write_an_audit_event(world):
+    nurse = client_of(world, TOKEN)
+    before = AuditEvent.objects.count()
+    forged = {
+        "resourceType": "Bundle",
+        "type": "transaction",
+        "entry": [
+            {
+                "fullUrl": "urn:uuid:a1",
+                "resource": {
+                    "resourceType": "AuditEvent",
+                    "type": {"code": "rest"},
+                    "recorded": "2026-01-01T00:00:00Z",
+                    "agent": [{"requestor": True}],
+                    "source": {"observer": {"display": "x"}},
+                },
+                "request": {"method": "POST", "url": "AuditEvent"},
+            }
+        ],
+    }
+    response = nurse.post(
+        reverse("fhir:base"), json.dumps(forged), content_type="application/fhir+json"
+    )
+    assert response.status_code == 400
+    assert AuditEvent.objects.count() == before
 
 
 def test_denied_attempts_are_audited(world):
-    users, outsiders = world
-    nurse = users[Role.NURSE]
-    client_for(nurse).get(reverse("patients:record", args=[outsiders[0].pk]))
+    nurse = world.users[Role.NURSE]
+    outsider = world.patients[SAME_ORG]
+    client_of(world, Role.NURSE).get(reverse("patients:record", args=[outsider.pk]))
     event = AuditEvent.objects.get(action="denied")
     assert (event.user, event.patient_id, event.target) == (
         nurse,
-        outsiders[0].pk,
+        outsider.pk,
         "patients:record",
     )
 
 
 def test_an_own_patient_is_reachable_by_each_role_that_should(world):
-    users, _ = world
-    own = users[Role.PATIENT].patient
+    own = world.patients[OWN]
     url = reverse("patients:record", args=[own.pk])
     for role in [*CLINICAL_ROLES, Role.LEAD, Role.PATIENT, "caregiver"]:
-        response = client_for(users[role]).get(url)
+        response = client_of(world, role).get(url)
         assert response.status_code == 200, role
-        assert "Ownpatient" in response.content.decode()
-    assert client_for(users["caregiver-no-consent"]).get(url).status_code == 404
-    assert client_for(users[Role.ADMIN]).get(url).status_code == 404
-    assert own.date_of_birth == date(1950, 3, 14)
+        assert OWN in response.content.decode()
+    assert client_of(world, "caregiver-no-consent").get(url).status_code == 404
+    assert client_of(world, Role.ADMIN).get(url).status_code == 404
+    fhir = client_of(world, TOKEN).get(reverse("fhir:read", args=["Patient", own.pk]))
+    assert (fhir.status_code, fhir.json()["name"][0]["family"]) == (200, OWN)
+    other = client_of(world, TOKEN_OTHER_ORG).get(reverse("fhir:read", args=["Patient", own.pk]))
+    assert other.status_code == 404
 
 
 def test_another_patients_objects_are_not_found_under_ones_own_patient(world):
     """An id of the outsider's episode, fracture, caregiver… under the URL of a patient the
     user may see is still not found: nested objects are looked up within the patient."""
-    users, outsiders = world
-    own = users[Role.PATIENT].patient
-    nurse = client_for(users[Role.NURSE])
+    own, outsider = world.patients[OWN], world.patients[SAME_ORG]
+    nurse = client_of(world, Role.NURSE)
     nested = [
         r
         for r in ROUTES
         if "patient_id" in r.arguments and len(r.arguments & PATIENT_ARGUMENTS) > 1
     ]
     assert len(nested) >= 6
-    before = outsider_state(outsiders)
+    before = state_of([outsider])
     for route in nested:
-        kwargs = {**arguments_for(route, outsiders[0]), "patient_id": str(own.pk)}
+        kwargs = {**arguments_for(route, outsider), "patient_id": str(own.pk)}
         url = reverse(route.name, kwargs=kwargs)
         for method in ("get", "post"):
             assert getattr(nurse, method)(url).status_code == 404, f"{method.upper()} {url}"
-    assert outsider_state(outsiders) == before
+    assert state_of([outsider]) == before
+
+
+# ---- The audit trail of each read and write of a patient within reach ----
+
+REACHING = [*CLINICAL_ROLES, Role.LEAD, Role.PATIENT, "caregiver", TOKEN]
+# The imports' pages show the files uploaded (named after the patient here), not their record.
+NOT_THE_RECORD = {"imports:upload", "imports:job", "api:import-detail"}
+# A case meeting is the care team's: its pages list the patients on the agenda (audited when
+# shown), and its buttons act on the agenda, not on one patient's record.
+TEAM_ARGUMENTS = {"meeting_id"}
+
+
+def acting_user(world: World, role: object) -> User:
+    user = world.users[Role.NURSE] if role == TOKEN else world.users[role]
+    assert user is not None
+    return user
+
+
+def shows_the_record(route: Route, response: Any, user: User) -> bool:
+    """The page carries the patient's name as part of their record; the patient's own name at
+    the top of each of their pages is not a read of it."""
+    if route.name in NOT_THE_RECORD:
+        return False
+    text = body_of(response)
+    return OWN in (text.replace(user.full_name, "") if user.role == Role.PATIENT else text)
+
+
+@pytest.mark.parametrize("role", REACHING, ids=str)
+def test_every_read_and_write_of_an_own_patient_is_audited_once(world, role):
+    """Each request about the role's own patient (every URL pattern, GET and POST) leaves
+    exactly one read event naming the user and the patient when it read their record, and a
+    write event for each change when it changed it, then no read. A request that did neither
+    (a wrong method, a refusal before the record) leaves at most one event (a denial)."""
+    own = world.patients[OWN]
+    user = acting_user(world, role)
+    client = client_of(world, role)
+    state = state_of([own], read_marks=False)
+    last = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    made = reads = writes = 0
+    ids = ids_of(own)
+    for route, method, url in walk(world, role, own):
+        response = send(client, method, route, url, own, ids)
+        where = f"{method.upper()} {url} as {role}"
+        events = list(
+            AuditEvent.objects.filter(pk__gt=last, patient=own, user=user).values_list(
+                "action", flat=True
+            )
+        )
+        last = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or last
+        changed = False
+        if method == "post":
+            after = state_of([own], read_marks=False)
+            changed, state = after != state, after
+            client = still_logged_in(world, role, client)
+        written = [e for e in events if e in WRITE_ACTIONS]
+        read = [e for e in events if e not in WRITE_ACTIONS]
+        if changed:
+            assert written, f"{where} changed the record, unaudited: {events}"
+        if written:
+            assert read == [], f"{where} wrote, and read too: {events}"
+            writes += 1
+        elif shows_the_record(route, response, user) or (
+            response.status_code < 400
+            and route.about_patient
+            and not route.arguments & TEAM_ARGUMENTS
+        ):
+            assert len(read) == 1, f"{where} read the record: {events}"
+            assert read[0] in READ_ACTIONS, where
+            reads += 1
+        else:
+            assert len(events) <= 1, f"{where}: {events}"
+        made += 1
+    assert reads >= (8 if role == TOKEN else 20)  # a token walks the FHIR and API URLs only
+    print(f"\naudit completeness: {role}: {made} requests, {reads} reads, {writes} writes")

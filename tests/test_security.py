@@ -1,4 +1,6 @@
-"""Deployment settings, password hashing, lockout, two-factor login and security headers."""
+"""Deployment settings, password hashing, lockout, two-factor login (required of staff who see
+patient records in production), sessions (idle expiry, logout, password change) and security
+headers."""
 
 import os
 import subprocess
@@ -6,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
@@ -13,9 +16,20 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from config import settings as project_settings
-from osteorehab.accounts.domain import Role
+from osteorehab.accounts.domain import Part, Role
+from osteorehab.audit.models import AuditEvent
 from osteorehab.core.middleware import CONTENT_SECURITY_POLICY
-from tests.factories import PASSWORD, client_for, make_org, make_user
+from tests.factories import (
+    PASSWORD,
+    client_for,
+    login_of,
+    make_caregiver,
+    make_org,
+    make_patient,
+    make_team,
+    make_user,
+    member,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -143,3 +157,202 @@ def test_forms_are_protected_against_cross_site_requests():
         client.post(reverse("accounts:login"), {"username": "a", "password": "b"}).status_code
         == 403
     )
+
+
+# ---- Two-factor login required of staff who see patient records (production's default) ----
+
+
+def test_two_factor_login_is_required_in_production_unless_turned_off(monkeypatch, tmp_path):
+    import runpy
+
+    monkeypatch.setenv("OSTEOREHAB_VAR_DIR", str(tmp_path))
+    monkeypatch.setenv("SECRET_KEY", "k" * 50)
+
+    def required(**env: str) -> bool:
+        for name in ("DEBUG", "TWO_FACTOR_REQUIRED"):
+            monkeypatch.setenv(name, env.get(name, ""))
+        return runpy.run_path(str(ROOT / "config" / "settings.py"))["TWO_FACTOR_REQUIRED"]
+
+    assert required() is True  # production
+    assert required(DEBUG="1") is False  # the demo of `make run`
+    assert required(TWO_FACTOR_REQUIRED="0") is False
+    assert required(DEBUG="1", TWO_FACTOR_REQUIRED="1") is True
+
+
+def test_the_deployment_check_warns_when_two_factor_login_is_turned_off(tmp_path):
+    env = {
+        "PATH": os.environ["PATH"],
+        "SECRET_KEY": "k" * 30 + "-production-like-secret-" + "z" * 30,
+        "ALLOWED_HOSTS": "rehab.example.org",
+        "OSTEOREHAB_VAR_DIR": str(tmp_path),
+        "TWO_FACTOR_REQUIRED": "0",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "(osteorehab.W001) Clinicians and program leads log in without two-factor login" in (
+        result.stderr
+    )
+
+
+def log_in(client: Client, user) -> None:
+    response = client.post(
+        reverse("accounts:login"), {"username": user.username, "password": PASSWORD}
+    )
+    assert response.status_code == 302, response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_clinician_without_an_authenticator_sets_one_up_before_anything_else(settings):
+    settings.TWO_FACTOR_REQUIRED = True
+    team = make_team(make_org())
+    nurse, patient = member(team, Role.NURSE), make_patient(team)
+    client = Client()
+    log_in(client, nurse)
+    setup = reverse("accounts:two-factor")
+    for url in (
+        reverse("core:home"),
+        reverse("patients:caseload"),
+        reverse("patients:record", args=[patient.pk]),
+        reverse("api:patient-list"),
+        reverse("fhir:read", args=["Patient", patient.pk]),
+    ):
+        assert client.get(url)["Location"] == setup, url
+    assert client.post(reverse("patients:fracture-new", args=[patient.pk]))["Location"] == setup
+    page = client.get(setup)
+    assert "Staff who see patient records must use two-factor login." in page.content.decode()
+    assert not AuditEvent.objects.filter(patient=patient).exists()  # nothing was read
+    device = TOTPDevice.objects.get(user=nurse, confirmed=False)
+    client.post(setup, {"token": f"{totp(device.bin_key):06d}"})
+    assert client.get(reverse("patients:caseload")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_program_leads_are_asked_too_but_patients_and_caregivers_are_not(settings):
+    settings.TWO_FACTOR_REQUIRED = True
+    team = make_team(make_org())
+    patient = make_patient(team, login=True)
+    lead = make_user(Role.LEAD, team.site.organisation)
+    caregiver = make_caregiver(patient, parts=list(Part))
+    for user, url, answer in (
+        (lead, reverse("patients:caseload"), reverse("accounts:two-factor")),
+        (login_of(patient), reverse("patients:me"), None),
+        (caregiver, reverse("patients:family"), None),
+    ):
+        client = Client()
+        log_in(client, user)
+        response = client.get(url)
+        assert response.get("Location") == answer, user.role
+        assert response.status_code == (302 if answer else 200)
+
+
+@pytest.mark.django_db
+def test_a_session_from_before_the_requirement_logs_in_again_with_the_code(settings):
+    """A clinician with an authenticator whose session never proved a code (opened while the
+    requirement was off) is logged out and asked to log in, code included."""
+    team = make_team(make_org())
+    nurse = member(team, Role.NURSE)
+    TOTPDevice.objects.create(user=nurse, name="phone", confirmed=True)
+    client = Client()
+    client.force_login(nurse)
+    settings.TWO_FACTOR_REQUIRED = True
+    response = client.get(reverse("patients:caseload"))
+    assert response["Location"] == f"{reverse('accounts:login')}?next=/caseload/"
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_with_the_requirement_off_clinicians_log_in_with_a_password_and_admins_still_not(settings):
+    settings.TWO_FACTOR_REQUIRED = False  # the DEBUG demo's default
+    org = make_org()
+    team = make_team(org)
+    client = Client()
+    log_in(client, member(team, Role.PHYSICIAN))
+    assert client.get(reverse("patients:caseload")).status_code == 200
+    admin = Client()
+    log_in(admin, make_user(Role.ADMIN, org, is_staff=True, is_superuser=True))
+    assert admin.get(reverse("audit:search"))["Location"] == reverse("accounts:two-factor")
+
+
+# ---- Sessions: idle expiry, logout, password change ----
+
+
+@pytest.mark.django_db
+def test_an_idle_session_ends_after_an_hour_and_a_session_in_use_does_not(time_machine):
+    time_machine.move_to("2026-11-21 09:00:00+00:00", tick=False)
+    nurse = member(make_team(make_org()), Role.NURSE)
+    caseload = reverse("patients:caseload")
+    client = Client()
+    log_in(client, nurse)
+    for _ in range(4):  # every 50 minutes for over three hours: still logged in
+        time_machine.shift(50 * 60)
+        assert client.get(caseload).status_code == 200
+    time_machine.shift(61 * 60)  # an hour and a minute without a request
+    response = client.get(caseload)
+    assert response["Location"] == f"{reverse('accounts:login')}?next={caseload}"
+
+
+def session_cookie(client: Client) -> str:
+    return client.cookies[django_settings.SESSION_COOKIE_NAME].value
+
+
+def with_cookie(value: str) -> Client:
+    client = Client()
+    client.cookies[django_settings.SESSION_COOKIE_NAME] = value
+    return client
+
+
+@pytest.mark.django_db
+def test_logging_out_ends_the_session_on_the_server_not_only_in_the_browser():
+    nurse = member(make_team(make_org()), Role.NURSE)
+    client = Client()
+    log_in(client, nurse)
+    old = session_cookie(client)
+    assert with_cookie(old).get(reverse("patients:caseload")).status_code == 200
+    client.post(reverse("accounts:logout"))
+    assert with_cookie(old).get(reverse("patients:caseload")).status_code == 302
+
+
+@pytest.mark.django_db
+def test_a_password_change_ends_every_other_session_and_the_old_cookie():
+    nurse = member(make_team(make_org()), Role.NURSE)
+    changing, elsewhere = Client(), Client(HTTP_USER_AGENT="the ward's computer")
+    log_in(changing, nurse)
+    log_in(elsewhere, nurse)
+    old = session_cookie(changing)
+    response = changing.post(
+        reverse("accounts:password-change"),
+        {
+            "old_password": PASSWORD,
+            "new_password1": "a-new-long-passphrase-77",
+            "new_password2": "a-new-long-passphrase-77",
+        },
+    )
+    assert response["Location"] == reverse("accounts:password-changed")
+    caseload = reverse("patients:caseload")
+    assert changing.get(caseload).status_code == 200  # the session that changed it goes on
+    assert session_cookie(changing) != old
+    assert with_cookie(old).get(caseload).status_code == 302
+    assert elsewhere.get(caseload).status_code == 302
+
+
+@pytest.mark.django_db
+def test_a_password_reset_ends_every_session_of_the_account():
+    nurse = member(make_team(make_org()), Role.NURSE)
+    logged_in = Client()
+    log_in(logged_in, nurse)
+    Client().post(reverse("accounts:password-reset"), {"email": nurse.email})
+    link = next(w for w in mail.outbox[0].body.split() if "/password-reset/" in w)
+    resetting = Client()
+    form = resetting.get(link, follow=True)
+    resetting.post(
+        form.redirect_chain[-1][0],
+        {"new_password1": "a-new-long-passphrase-77", "new_password2": "a-new-long-passphrase-77"},
+    )
+    assert logged_in.get(reverse("patients:caseload")).status_code == 302

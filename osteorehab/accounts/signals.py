@@ -1,4 +1,5 @@
-"""Logins, logouts and failed logins go into the audit trail."""
+"""Logins, logouts and failed logins go into the audit trail; a login restarts the session's
+idle timeout."""
 
 from typing import Any
 
@@ -8,10 +9,19 @@ from django.dispatch import receiver
 from osteorehab.audit.models import AuditAction
 from osteorehab.audit.services import audit_event
 
+from .middleware import session_refreshed
+
 
 @receiver(user_logged_in)
 def audit_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     audit_event(by=user, action=AuditAction.LOGIN, target="accounts.login")
+
+
+@receiver(user_logged_in)
+def session_fresh(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    """The login writes the session: the next minute's requests need not (`session_keep_alive`)."""
+    if request is not None and hasattr(request, "session"):
+        session_refreshed(request.session)
 
 
 @receiver(user_logged_out)

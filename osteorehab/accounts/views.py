@@ -25,6 +25,7 @@ from django_otp import devices_for_user, match_token
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from .middleware import two_factor_required
 from .models import User
 from .tasks import send_email
 
@@ -130,7 +131,12 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/two_factor.html",
-        {"form": form, "qr": _qr_data_uri(device.config_url), "key": key},
+        {
+            "form": form,
+            "qr": _qr_data_uri(device.config_url),
+            "key": key,
+            "required": two_factor_required(user),
+        },
     )
 
 

@@ -26,10 +26,11 @@ from osteorehab.patients.forms import RegisterForm
 from osteorehab.patients.models import Episode, Patient
 from osteorehab.plans.domain import SECTIONS, items_of
 from osteorehab.plans.models import PlanVersion
-from osteorehab.plans.selectors import names
+from osteorehab.plans.selectors import library, names
+from osteorehab.rules.forms import ModifyForm, modify_data
 from osteorehab.rules.models import Proposal
 from osteorehab.rules.models import Status as ProposalStatus
-from osteorehab.rules.services import proposal_accept, proposal_reject
+from osteorehab.rules.services import proposal_accept, proposal_modify, proposal_reject
 from osteorehab.rules.views import URGENT_FIRST
 
 from . import schemas as s
@@ -56,7 +57,12 @@ def _language() -> str:
 # ---- Patients ----
 
 
-@router.get("/patients", response=list[s.PatientOut], tags=["patients"], url_name="patient-list")
+@router.get(
+    "/patients",
+    response={200: list[s.PatientOut], **s.refusals(401, 403, 422)},
+    tags=["patients"],
+    url_name="patient-list",
+)
 @paginate(Page)
 def list_patients(request: AuthedRequest, filters: Query[s.PatientFilters]) -> QuerySet[Patient]:
     """The patients the user reaches, as on the caseload (care team staff and the program
@@ -83,7 +89,10 @@ def list_patients(request: AuthedRequest, filters: Query[s.PatientFilters]) -> Q
 
 
 @router.post(
-    "/patients", response={201: s.PatientOut}, tags=["patients"], url_name="patient-create"
+    "/patients",
+    response={201: s.PatientOut, **s.refusals(400, 401, 403, 422)},
+    tags=["patients"],
+    url_name="patient-create",
 )
 def create_patient(request: AuthedRequest, payload: s.PatientIn) -> Status[Patient]:
     """Register a patient, as the registration form does (clinicians, into one of their care
@@ -104,7 +113,7 @@ def create_patient(request: AuthedRequest, payload: s.PatientIn) -> Status[Patie
 
 @router.get(
     "/patients/{int:patient_id}",
-    response=s.PatientOut,
+    response={200: s.PatientOut, **s.refusals(401, 403, 404)},
     tags=["patients"],
     url_name="patient-detail",
 )
@@ -120,13 +129,13 @@ def patient_detail(request: AuthedRequest, patient_id: int) -> s.PatientOut:
 
 @router.get(
     "/patients/{int:patient_id}/assessments",
-    response=list[s.AssessmentOut],
+    response={200: list[s.AssessmentOut], **s.refusals(401, 403, 404, 422)},
     tags=["assessments"],
     url_name="assessment-list",
 )
 @paginate(Page)
 def list_assessments(
-    request: AuthedRequest, patient_id: int, instrument: str | None = None
+    request: AuthedRequest, patient_id: int, instrument: s.Text | None = None
 ) -> QuerySet[Assessment]:
     """The patient's assessments, newest first (those entered in error left out)."""
     patient = patient_for(request, patient_id, part=Part.PROGRESS)
@@ -138,7 +147,7 @@ def list_assessments(
 
 @router.post(
     "/patients/{int:patient_id}/assessments",
-    response={201: s.AssessmentOut},
+    response={201: s.AssessmentOut, **s.refusals(400, 401, 403, 404, 422)},
     tags=["assessments"],
     url_name="assessment-create",
 )
@@ -197,7 +206,12 @@ def _versions(patient: Patient) -> QuerySet[PlanVersion]:
     return PlanVersion.objects.filter(plan__patient=patient).select_related("author")
 
 
-@router.get("/patients/{int:patient_id}/plan", response=s.PlanOut, tags=["plans"], url_name="plan")
+@router.get(
+    "/patients/{int:patient_id}/plan",
+    response={200: s.PlanOut, **s.refusals(401, 403, 404)},
+    tags=["plans"],
+    url_name="plan",
+)
 def plan(request: AuthedRequest, patient_id: int) -> dict[str, Any]:
     """The version of the plan in force (the latest approved one), and a newer version waiting
     for the physician's approval, if any."""
@@ -214,7 +228,7 @@ def plan(request: AuthedRequest, patient_id: int) -> dict[str, Any]:
 
 @router.get(
     "/patients/{int:patient_id}/plan/versions",
-    response=list[s.PlanVersionOut],
+    response={200: list[s.PlanVersionOut], **s.refusals(401, 403, 404, 422)},
     tags=["plans"],
     url_name="plan-versions",
 )
@@ -248,7 +262,7 @@ def _between(rows: QuerySet[Any], period: s.Period) -> QuerySet[Any]:
 
 @router.get(
     "/patients/{int:patient_id}/exercise-logs",
-    response=list[s.ExerciseLogOut],
+    response={200: list[s.ExerciseLogOut], **s.refusals(401, 403, 404, 422)},
     tags=["log"],
     url_name="exercise-log-list",
 )
@@ -262,7 +276,7 @@ def list_exercise_logs(
 
 @router.post(
     "/patients/{int:patient_id}/exercise-logs",
-    response={201: s.ExerciseLogOut},
+    response={201: s.ExerciseLogOut, **s.refusals(400, 401, 403, 404, 422)},
     tags=["log"],
     url_name="exercise-log-create",
 )
@@ -279,7 +293,7 @@ def create_exercise_log(
 
 @router.get(
     "/patients/{int:patient_id}/check-ins",
-    response=list[s.CheckInOut],
+    response={200: list[s.CheckInOut], **s.refusals(401, 403, 404, 422)},
     tags=["log"],
     url_name="check-in-list",
 )
@@ -293,7 +307,7 @@ def list_check_ins(
 
 @router.post(
     "/patients/{int:patient_id}/check-ins",
-    response={201: s.CheckInOut},
+    response={201: s.CheckInOut, **s.refusals(400, 401, 403, 404, 422)},
     tags=["log"],
     url_name="check-in-create",
 )
@@ -314,7 +328,10 @@ def _proposals(rows: QuerySet[Proposal]) -> QuerySet[Proposal]:
 
 
 @router.get(
-    "/proposals", response=list[s.ProposalOut], tags=["proposals"], url_name="proposal-queue"
+    "/proposals",
+    response={200: list[s.ProposalOut], **s.refusals(401, 403, 422)},
+    tags=["proposals"],
+    url_name="proposal-queue",
 )
 @paginate(Page)
 def proposal_queue(
@@ -332,7 +349,7 @@ def proposal_queue(
 
 @router.get(
     "/patients/{int:patient_id}/proposals",
-    response=list[s.ProposalOut],
+    response={200: list[s.ProposalOut], **s.refusals(401, 403, 404, 422)},
     tags=["proposals"],
     url_name="proposal-list",
 )
@@ -351,28 +368,59 @@ def list_proposals(
 
 @router.post(
     "/patients/{int:patient_id}/decisions",
-    response={201: s.ProposalOut},
+    response={201: s.ProposalOut, **s.refusals(400, 401, 403, 404, 422)},
     tags=["proposals"],
     url_name="proposal-decide",
 )
 def decide_proposal(
     request: AuthedRequest, patient_id: int, payload: s.DecisionIn
 ) -> Status[Proposal]:
-    """Accept one of the patient's open proposals (its change applied: a new plan version where
-    the plan changes) or reject it with a reason, as the role it is routed to."""
+    """Decide one of the patient's open proposals, as the role it is routed to: accept it (its
+    change applied: a new plan version where the plan changes), modify it (your `change`
+    applied instead, with a reason) or reject it with a reason."""
     patient = patient_for(request, patient_id, action=Action.EDIT, part=Part.PLAN)
     proposal = get_object_or_404(patient.proposals, pk=payload.proposal)
     if payload.decision == "accept":
         decided = proposal_accept(proposal=proposal, by=request.user, note=payload.reason)
+    elif payload.decision == "modify":
+        decided = _modify(request, proposal, payload)
     else:
         decided = proposal_reject(proposal=proposal, by=request.user, reason=payload.reason)
     return Status(201, _proposals(Proposal.objects.filter(pk=decided.pk)).get())
 
 
+def _modify(request: AuthedRequest, proposal: Proposal, payload: s.DecisionIn) -> Proposal:
+    """The change checked by the page's own form, then applied."""
+    edit = payload.change or s.ChangeIn()
+    form = ModifyForm(
+        modify_data(
+            proposal.proposed,
+            edits=[item.model_dump() for item in edit.items],
+            module=edit.module,
+            frequency=edit.frequency,
+            tasks=edit.tasks,
+            reason=payload.reason,
+        ),
+        change=proposal.proposed,
+        exercises=library(include_retired=True),
+        language=_language(),
+    )
+    if not form.is_valid():
+        raise ValidationError(form.errors.as_data())
+    return proposal_modify(
+        proposal=proposal, by=request.user, change=form.change(), reason=form.cleaned_data["reason"]
+    )
+
+
 # ---- The patient import ----
 
 
-@router.post("/imports", response={202: s.ImportJobOut}, tags=["imports"], url_name="import-start")
+@router.post(
+    "/imports",
+    response={202: s.ImportJobOut, **s.refusals(400, 401, 403, 422)},
+    tags=["imports"],
+    url_name="import-start",
+)
 def start_import(request: AuthedRequest, file: File[UploadedFile]) -> Status[ImportJob]:
     """Upload a spreadsheet of patients (CSV, multipart field `file`; the columns are listed on
     the import page and in the README). It is checked and imported in the background, all rows
@@ -389,7 +437,7 @@ def start_import(request: AuthedRequest, file: File[UploadedFile]) -> Status[Imp
 
 @router.get(
     "/imports/{uuid:import_id}",
-    response=s.ImportJobOut,
+    response={200: s.ImportJobOut, **s.refusals(401, 403, 404)},
     tags=["imports"],
     url_name="import-detail",
 )

@@ -10,10 +10,11 @@ from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
-from django.urls import URLPattern
+from django.urls import URLPattern, re_path
 from django.utils.translation import gettext
-from ninja import NinjaAPI, Swagger
-from ninja.errors import AuthenticationError
+from django.views.decorators.csrf import csrf_exempt
+from ninja import Field, NinjaAPI, Swagger
+from ninja.errors import AuthenticationError, HttpError
 from ninja.pagination import PageNumberPagination
 from ninja.security.base import AuthBase
 
@@ -25,6 +26,9 @@ from osteorehab.patients.models import Patient
 
 PAGE_SIZE = 25
 MAX_PAGE_SIZE = 100
+# A page number past this is refused (422): a larger one would skip past the database's integer
+# range (SQLite and PostgreSQL OFFSET are 64-bit) and fail instead of finding nothing.
+MAX_PAGE = 1_000_000
 
 
 def api_user(request: HttpRequest) -> User | None:
@@ -83,6 +87,15 @@ def _unauthenticated(request: HttpRequest, error: Exception) -> HttpResponse:
     )
 
 
+@api.exception_handler(HttpError)
+def _unreadable(request: HttpRequest, error: HttpError) -> HttpResponse:
+    """django-ninja's own refusals: a body it cannot parse as JSON (400) said in the reader's
+    language, any other as django-ninja words it."""
+    if error.status_code == 400:
+        return _refused(request, 400, gettext("The request body cannot be read as JSON."))
+    return _refused(request, error.status_code, str(error))
+
+
 @api.exception_handler(Http404)
 def _not_found(request: HttpRequest, error: Exception) -> HttpResponse:
     return _refused(request, 404, gettext("Not found."))
@@ -120,6 +133,9 @@ class Page(PageNumberPagination):
     """?page=… and ?page_size=… (at most MAX_PAGE_SIZE). The patients of the rows on the page
     are noted for the audit trail as listed (a patient's own lists were noted as read by the
     access helper already)."""
+
+    class Input(PageNumberPagination.Input):
+        page: int = Field(1, ge=1, le=MAX_PAGE)
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE, **kwargs)
@@ -162,8 +178,15 @@ def _patient_gate(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpRe
     return gated
 
 
+@csrf_exempt  # it writes nothing, and token clients send no CSRF cookie
+def _no_endpoint(request: HttpRequest, rest: str) -> HttpResponse:
+    """Any other path under /api/ (a patient id that is not a number, an unknown name): not
+    found, answered in JSON as everything under /api/ is, not with the web's HTML page."""
+    return _refused(request, 404, gettext("Not found."))
+
+
 def urls() -> tuple[list[Any], str, str]:
-    """The API's URL patterns for `path("api/", …)`."""
+    """The API's URL patterns for `path("api/", …)`, the catch-all last."""
     # imported here: the endpoints register themselves on `api`, which they import
     from . import endpoints  # noqa: F401
 
@@ -171,4 +194,4 @@ def urls() -> tuple[list[Any], str, str]:
     for pattern in patterns:
         if isinstance(pattern, URLPattern) and "patient_id" in pattern.pattern.regex.groupindex:
             pattern.callback = _patient_gate(pattern.callback)
-    return patterns, app_name, namespace
+    return [*patterns, re_path(r"^(?P<rest>.*)$", _no_endpoint)], app_name, namespace

@@ -4,6 +4,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from osteorehab.accounts.models import Organisation
@@ -39,6 +40,7 @@ class ImportJob(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    saved_at = models.DateTimeField(default=timezone.now)  # its last progress (services.STALE)
     file_name = models.CharField(_("file"), max_length=200)
     language = models.CharField(max_length=10)  # the problems are written in it
     ip = models.GenericIPAddressField(null=True)  # for the audit rows the job writes

@@ -1,21 +1,77 @@
 """What the JSON API takes and gives (pydantic, through django-ninja's Schema): our own objects
 as our tables shape them, with words (bands, reasons, titles) in the reader's language."""
 
+import math
 from dataclasses import asdict
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from ninja import Field, Schema
+from ninja.schema import DjangoGetter
+from pydantic import AfterValidator, model_validator
+from pydantic_core import PydanticCustomError
 
 from osteorehab.assessments.models import Assessment, Occasion
 from osteorehab.assessments.templatetags.assessments import band_words, instrument_name, reasons
+from osteorehab.core.numbers import MAX_ID
 from osteorehab.logbook import domain as log_domain
+from osteorehab.logbook.domain import MAX_MINUTES, MAX_REPS, MAX_SETS
 from osteorehab.logbook.models import CheckIn, CompletionChoice, SkipReasonChoice, SleepChoice
 from osteorehab.patients.domain import EpisodeStatus
 from osteorehab.patients.models import Language, Patient, Sex
 from osteorehab.rules.models import Proposal
+
+# ---- Text and answers taken in ----
+
+# What the database cannot store (the write would fail): PostgreSQL has no NUL character in text
+# or JSON; JSON (in either database) has no NaN or infinity, which Python's parser reads.
+UNSTORABLE = {
+    "null_character": gettext_lazy("Null characters are not allowed."),
+    "not_finite": gettext_lazy("Enter a finite number."),
+}
+
+
+def _unstorable(value: Any) -> str | None:
+    if isinstance(value, str):
+        return "null_character" if "\x00" in value else None
+    if isinstance(value, float):
+        return None if math.isfinite(value) else "not_finite"
+    if isinstance(value, dict):
+        return _unstorable([*value.keys(), *value.values()])
+    if isinstance(value, list):
+        return next((found for found in map(_unstorable, value) if found), None)
+    return None
+
+
+def _storable(value: Any) -> Any:
+    """Refused wherever in the value it is (in a key, deep in a list), with a message in the
+    reader's language (Django's own, for a NUL character)."""
+    code = _unstorable(value)
+    if code is not None:
+        raise PydanticCustomError(code, str(UNSTORABLE[code]))
+    return value
+
+
+Text = Annotated[str, AfterValidator(_storable)]
+Answers = Annotated[dict[str, Any], AfterValidator(_storable)]
+
+
+class Nested(Schema):
+    """An object inside a body. django-ninja's Schema reads any value's attributes, so without
+    this a part whose fields all have defaults would take a number or a string as "nothing
+    given" instead of refusing it."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _an_object(cls, value: Any) -> Any:
+        # django-ninja's own validator has wrapped the value by now
+        given = value._obj if isinstance(value, DjangoGetter) else value
+        if not isinstance(given, dict):
+            raise PydanticCustomError("dict_type", gettext("Send an object here."))
+        return value
+
 
 # ---- Patients ----
 
@@ -51,9 +107,10 @@ class PatientOut(Schema):
 
 
 class PatientFilters(Schema):
-    name: str | None = Field(None, description="part of the family or given name")
-    record_number: str | None = Field(None, description="the hospital record number, exactly")
-    care_team: int | None = Field(None, description="a care team's id")
+    name: Text | None = Field(None, description="part of the family or given name")
+    record_number: Text | None = Field(None, description="the hospital record number, exactly")
+    # bounded: SQLite cannot compare a larger number with an id
+    care_team: int | None = Field(None, ge=1, le=MAX_ID, description="a care team's id")
     status: EpisodeStatus | None = Field(None, description="the current program episode's status")
     updated_since: datetime | None = Field(None, description="changed at or after this time")
 
@@ -84,13 +141,13 @@ class PatientIn(Schema):
 
 
 class AssessmentIn(Schema):
-    instrument: str = Field(description="the instrument's code, e.g. phq9 (docs/instruments.md)")
-    answers: dict[str, Any] = Field(
+    instrument: Text = Field(description="the instrument's code, e.g. phq9 (docs/instruments.md)")
+    answers: Answers = Field(
         description='as the command line reads them, e.g. {"items": [2, 2, 2, 2, 2, 2, 1, 1, 0]}'
     )
     administered_on: date
     occasion: Occasion = Occasion.OTHER
-    note: str = Field("", max_length=300)
+    note: Text = Field("", max_length=300)
 
 
 class AssessmentOut(Schema):
@@ -182,17 +239,18 @@ def item_out(item: Any, name: str) -> dict[str, Any]:
 class ExerciseLogIn(Schema):
     client_key: UUID = Field(description="made once per entry: sent again, nothing is written")
     day: date
-    exercise: str
+    exercise: Text
     plan_version: int
     completion: CompletionChoice
-    sets: int | None = None
-    reps: int | None = None
-    load: str = Field("", max_length=200)
-    minutes: int | None = None
+    # bounded as on the entry form (the database's integers are 32-bit)
+    sets: int | None = Field(None, ge=0, le=MAX_SETS)
+    reps: int | None = Field(None, ge=0, le=MAX_REPS)
+    load: Text = Field("", max_length=200)
+    minutes: int | None = Field(None, ge=0, le=MAX_MINUTES)
     effort: int | None = None
     pain: int | None = None
     skip_reason: SkipReasonChoice | Literal[""] = ""
-    skip_other: str = Field("", max_length=200)
+    skip_other: Text = Field("", max_length=200)
     via: Literal["phone", "paper", ""] = Field(
         "", description="how the care team heard it (needed when a clinician enters it)"
     )
@@ -299,10 +357,30 @@ class ProposalOut(Schema):
         return obj.plan_version.number if obj.plan_version else None
 
 
+class ItemEditIn(Nested):
+    exercise: str = Field(description="the proposal's exercise this changes (its `exercise`)")
+    to_exercise: str = Field(
+        description="the exercise proposed, the plan's own, or one of the alternatives offered"
+    )
+    sets: int | None = Field(None, description="empty: the chosen exercise's usual dose")
+    reps: int | None = None
+    minutes: int | None = None
+
+
+class ChangeIn(Nested):
+    """The clinician's version of the proposal's change; what is not given stays as proposed."""
+
+    items: list[ItemEditIn] = []
+    module: str = ""
+    frequency: str = Field(default="", description="needed where the proposal offers a module")
+    tasks: list[str] | None = Field(default=None, description="empty: the proposed tasks")
+
+
 class DecisionIn(Schema):
     proposal: int
-    decision: Literal["accept", "reject"]
-    reason: str = Field("", max_length=300, description="why: needed to reject")
+    decision: Literal["accept", "modify", "reject"]
+    reason: Text = Field("", max_length=300, description="why: needed to modify or reject")
+    change: ChangeIn | None = Field(None, description="to modify: the change as you decide it")
 
 
 # ---- Imports ----
@@ -327,5 +405,28 @@ class ImportJobOut(Schema):
     patient_ids: list[int]
 
 
+# ---- Refusals ----
+
+
 class Refusal(Schema):
-    detail: str
+    detail: str = Field(description="why, in the reader's language")
+
+
+class InputProblem(Schema):
+    type: str
+    loc: list[str | int] = Field(
+        description='where: e.g. ["body", "family_name"], ["query", "page"]'
+    )
+    msg: str
+
+
+class Invalid(Schema):
+    detail: list[InputProblem]
+
+
+def refusals(*codes: int) -> dict[int, type[Schema]]:
+    """The refusals an endpoint documents beside its answer: 422 lists each problem with where it
+    is (django-ninja's own checks of the request and the services' refusals alike); the others
+    say why in a sentence (400: a body that is not JSON, 401: no or a wrong token, 403: not for
+    this user, 404: not found or not reached)."""
+    return {code: Invalid if code == 422 else Refusal for code in codes}

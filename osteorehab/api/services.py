@@ -8,9 +8,14 @@ had a problem, every row is registered again in one transaction, which commits. 
 either pass (a patient registered meanwhile by someone else) leaves nothing imported and its
 problems listed, each with its row, column and message in the language of the user who uploaded
 the file.
+
+A job whose worker died says so: one still checking or importing that has not saved its
+progress for `STALE` is marked failed by a periodic job (`imports_stalled`), so its page stops
+showing a progress bar that will never move.
 """
 
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import timedelta
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -34,6 +39,9 @@ MAX_MB = 5
 MAX_BYTES = MAX_MB * 1024 * 1024
 MAX_ROWS = 10_000  # with MAX_MB: a file a clinic's job worker checks and registers in minutes
 CHUNK = 200  # rows checked between two saves of the progress
+# No save for this long: the worker died. A chunk saves within seconds; the last pass, one
+# transaction without saves, registers MAX_ROWS in minutes.
+STALE = timedelta(minutes=30)
 
 PROBLEM_MESSAGES = {
     "not_text": _("The file is not text in UTF-8 or GB18030. Save it from the spreadsheet as CSV."),
@@ -156,7 +164,7 @@ def patients_import_start(*, by: User, file_name: str, data: bytes, language: st
 
 def _progress(job: ImportJob, **fields: Any) -> None:
     """Saved at once (outside any transaction of the job) for the page that polls it."""
-    ImportJob.objects.filter(pk=job.pk).update(**fields)
+    ImportJob.objects.filter(pk=job.pk).update(**fields, saved_at=timezone.now())
 
 
 def _finish(
@@ -220,6 +228,22 @@ def _import(job: ImportJob, rows: Sequence[Row], teams: QuerySet[CareTeam]) -> N
         _finish(job, ImportState.REFUSED, _in_order(problems))
 
 
+def imports_stalled() -> int:
+    """Mark failed the jobs whose worker died (see the module's docstring); how many."""
+    running = ImportJob.objects.filter(
+        state__in=[ImportState.CHECKING, ImportState.IMPORTING],
+        saved_at__lt=timezone.now() - STALE,
+    ).select_related("created_by")
+    for job in running:
+        _failed(job)
+    return len(running)
+
+
+def _failed(job: ImportJob) -> None:
+    with translation.override(job.language):
+        _finish(job, ImportState.FAILED, [_said(Problem(None, "", "stopped"))])
+
+
 def patients_import_run(job_id: str) -> None:
     """Run a queued import job (see the module's docstring). Idempotent: a job already taken up
     by a worker is left to it. Its audit rows carry the address the file came from."""
@@ -241,8 +265,7 @@ def patients_import_run(job_id: str) -> None:
                 return
             _import(job, sheet.rows, importer_teams(job.created_by))
     except Exception:
-        with translation.override(job.language):
-            _finish(job, ImportState.FAILED, [_said(Problem(None, "", "stopped"))])
+        _failed(job)
         raise
     finally:
         request_end(token)

@@ -1,4 +1,5 @@
-from huey.contrib.djhuey import db_task
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
 
 
 @db_task()
@@ -9,3 +10,11 @@ def patients_import(job_id: str) -> None:
     from .services import patients_import_run
 
     patients_import_run(job_id)
+
+
+@db_periodic_task(crontab(minute="*/10"))
+def imports_stalled() -> int:
+    """Every ten minutes: the jobs whose worker died are marked failed (`services.STALE`)."""
+    from .services import imports_stalled as mark
+
+    return mark()

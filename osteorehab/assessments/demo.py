@@ -232,7 +232,7 @@ def demo_anxious_assessments(
     so that every other patient's drawn data stay as they were)."""
     Assessment.objects.filter(patient=patient).delete()
     ImpactDecision.objects.filter(patient=patient).delete()
-    rng = random.Random(patient.pk)  # noqa: S311  (reproducible demo data)
+    rng = random.Random(patient.pk)  # noqa: S311  # nosec B311  # reproducible demo data
     sex = patient.sex if patient.sex in ("female", "male") else "female"
     facts: dict[str, Any] = {"t_score": -2.8, "fractures": len(sites), "gait_speed": 0.95}
     assessed, started = dates[EpisodeStatus.ASSESSMENT], dates[EpisodeStatus.ACTIVE]

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
-from osteorehab.core.forms import DateInput
+from osteorehab.core.forms import DateInput, KeyedForm
 
 from .instruments.base import YES_NO, Instrument, Item, parse_cell
 from .models import ImpactDecision, Occasion
@@ -140,9 +140,10 @@ class AssessmentForm(forms.Form):
         return {"items": items, **named}
 
 
-class QuestionForm(forms.Form):
-    """One question on one screen, for patients on a phone."""
+class QuestionForm(KeyedForm):
+    """One question on one screen, for patients on a phone; its key is the draft's."""
 
+    key_required = False  # the key came later than the form (core.forms.KeyedForm)
     answer = forms.ChoiceField(widget=forms.RadioSelect, label="")
 
     def __init__(self, *args: Any, item: Item, **kwargs: Any) -> None:

@@ -1,3 +1,4 @@
+import uuid
 from typing import Any
 
 from django.conf import settings
@@ -45,12 +46,20 @@ class Assessment(Correctable):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
+    # the patient's own submission's key (a questionnaire's draft, the chair-stand form): sent
+    # twice, it is one assessment (core.idempotency); none for the care team's entries
+    client_key = models.UUIDField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("assessment")
         verbose_name_plural = _("assessments")
         ordering = ["-administered_on", "-id"]
         indexes = [models.Index(fields=["patient", "instrument", "administered_on"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["patient", "client_key"], name="assessment_client_key_once"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.instrument} {self.administered_on}"
@@ -82,6 +91,9 @@ class Draft(models.Model):
     instrument = models.CharField(max_length=40)
     answers = models.JSONField(default=dict)  # item key -> answer
     updated_at = models.DateTimeField(auto_now=True)
+    # the key the assessment it becomes is stored under: the last answer sent twice is one
+    # assessment (core.idempotency)
+    client_key = models.UUIDField(default=uuid.uuid4, editable=False)
 
     class Meta:
         constraints = [

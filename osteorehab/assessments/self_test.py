@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from osteorehab.core.forms import run_service
+from osteorehab.core.forms import KeyedForm, run_service
 from osteorehab.core.types import AuthedRequest
 from osteorehab.patients.models import Patient
 
@@ -35,7 +35,9 @@ def questionnaires_waiting(patient: Patient) -> int:
     return sum(1 for code in SELF_REPORT if code in started or code in due)
 
 
-class StandsForm(forms.Form):
+class StandsForm(KeyedForm):
+    key_required = False  # the key came later than the form (core.forms.KeyedForm)
+
     # No range here: the instrument refuses a count outside 0..STANDS_HIGH, naming the field,
     # so the limit is written once, with its reason.
     stands = forms.IntegerField(
@@ -98,6 +100,7 @@ def chair_stand_test(request: AuthedRequest) -> HttpResponse:
                 administered_on=timezone.localdate(),
                 occasion=Occasion.FOLLOW_UP if had_baseline else Occasion.BASELINE,
                 self_reported=True,
+                client_key=d["client_key"],
             ),
         )
         if assessment:

@@ -4,6 +4,7 @@ the result, audit it, and raise the alerts a result calls for, all in one transa
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
+from uuid import UUID, uuid4
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -15,6 +16,7 @@ from osteorehab.accounts.models import User
 from osteorehab.alerts.models import AlertKind
 from osteorehab.alerts.services import alert_raise
 from osteorehab.audit.services import audit_write
+from osteorehab.core.idempotency import kept, save_once
 from osteorehab.patients.domain import event_date_refusal
 from osteorehab.patients.models import Patient
 from osteorehab.patients.services import refuse
@@ -85,7 +87,14 @@ def assessment_record(
     occasion: Occasion = Occasion.OTHER,
     self_reported: bool = False,
     note: str = "",
+    client_key: UUID | None = None,
 ) -> Assessment:
+    """Score and keep the answers. A submission sent again with its key (`client_key`: the
+    patient's own, from their phone) answers the assessment it made and writes nothing, alerts
+    included."""
+    earlier = kept(Assessment, patient=patient, client_key=client_key)
+    if earlier is not None:
+        return earlier
     instrument = instrument_for(code)
     refuse(
         event_date_refusal(
@@ -106,8 +115,11 @@ def assessment_record(
         self_reported=self_reported,
         note=note,
         recorded_by=by,
+        client_key=client_key,
     )
-    assessment.save()
+    assessment, created = save_once(assessment, key={"patient": patient, "client_key": client_key})
+    if not created:
+        return assessment
     audit_write(
         by=by,
         obj=assessment,
@@ -158,12 +170,64 @@ def impact_decide(
     return decision
 
 
-def draft_answer(*, patient: Patient, code: str, item: str, answer: Any) -> Draft:
-    """Keep one answer of a questionnaire the patient is filling in, so they can resume."""
+@transaction.atomic
+def draft_answer(
+    *, patient: Patient, code: str, item: str, answer: Any, client_key: UUID | None = None
+) -> Draft:
+    """Keep one answer of a questionnaire the patient is filling in, so they can resume. A new
+    draft takes the key of the page its first answer came from (`client_key`)."""
     instrument = instrument_for(code)
     if item not in {i.key for i in instrument.items}:
         raise ValidationError(_("Unknown question."))
-    draft, _created = Draft.objects.get_or_create(patient=patient, instrument=code)
+    draft = Draft.objects.select_for_update().filter(patient=patient, instrument=code).first()
+    if draft is None:
+        draft, _created = Draft.objects.get_or_create(
+            patient=patient, instrument=code, defaults={"client_key": client_key or uuid4()}
+        )
     draft.answers = {**draft.answers, item: answer}
     draft.save(update_fields=["answers", "updated_at"])
     return draft
+
+
+def questionnaire_submit(*, patient: Patient, by: User, draft: Draft) -> Assessment:
+    """The patient's questionnaire, every answer given, scored and kept under its draft's key:
+    the first one of an instrument is its baseline, later ones are follow-ups."""
+    had_baseline = (
+        patient.assessments.valid()
+        .filter(instrument=draft.instrument, occasion=Occasion.BASELINE)
+        .exists()
+    )
+    items = INSTRUMENTS[draft.instrument].items
+    return assessment_record(
+        patient=patient,
+        by=by,
+        code=draft.instrument,
+        answers={"items": [draft.answers.get(item.key) for item in items]},
+        administered_on=timezone.localdate(),
+        occasion=Occasion.FOLLOW_UP if had_baseline else Occasion.BASELINE,
+        self_reported=True,
+        client_key=draft.client_key,
+    )
+
+
+@transaction.atomic
+def questionnaire_answer(
+    *, patient: Patient, by: User, code: str, item: str, answer: Any, client_key: UUID | None
+) -> Assessment | None:
+    """One answer of the patient's own questionnaire, on its screen (`client_key`: the page's,
+    which is the draft's); the last one submits the questionnaire. The assessment when it is
+    complete, else None.
+
+    The last answer sent again (a lost connection, a second tap) answers the assessment the
+    first one made, and begins no new draft: the draft is locked first, so a second request at
+    the same moment waits for the first to commit and then finds its assessment."""
+    list(Draft.objects.select_for_update().filter(patient=patient, instrument=code))
+    submitted = kept(Assessment, patient=patient, client_key=client_key)
+    if submitted is not None:
+        return submitted
+    draft = draft_answer(
+        patient=patient, code=code, item=item, answer=answer, client_key=client_key
+    )
+    if any(i.key not in draft.answers for i in INSTRUMENTS[code].items):
+        return None
+    return questionnaire_submit(patient=patient, by=by, draft=draft)

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from osteorehab.accounts.access import patient_for, require_role, visible_patients
+from osteorehab.accounts.access import own_patient, patient_for, require_role
 from osteorehab.accounts.domain import Action, Part, Role, may
 from osteorehab.accounts.models import ROLE_LABELS
 from osteorehab.core.forms import run_service
@@ -209,11 +209,7 @@ def impact_decision(request: AuthedRequest, patient_id: int) -> HttpResponse:
 
 
 def _own_patient(request: AuthedRequest) -> Patient:
-    require_role(request.user, Role.PATIENT)
-    patient = visible_patients(request.user).first()
-    if patient is None:
-        raise Http404
-    return patient_for(request, patient.pk, action=Action.REPORT)
+    return own_patient(request, action=Action.REPORT)
 
 
 @login_required
@@ -247,27 +243,6 @@ def questionnaires(request: AuthedRequest) -> HttpResponse:
     )
 
 
-def _submit(
-    request: AuthedRequest, patient: Patient, code: str, answered: dict[str, Any]
-) -> HttpResponse:
-    """Score and keep the patient's answers, then show what follows on its own address, so that
-    reloading it neither repeats the questionnaire nor loses the crisis information."""
-    # the first answers to a questionnaire are its baseline; later ones are follow-ups
-    had_baseline = (
-        patient.assessments.valid().filter(instrument=code, occasion=Occasion.BASELINE).exists()
-    )
-    assessment = services.assessment_record(
-        patient=patient,
-        by=request.user,
-        code=code,
-        answers={"items": [answered.get(item.key) for item in INSTRUMENTS[code].items]},
-        administered_on=timezone.localdate(),
-        occasion=Occasion.FOLLOW_UP if had_baseline else Occasion.BASELINE,
-        self_reported=True,
-    )
-    return redirect("assessments:questionnaire-done", assessment_id=assessment.pk)
-
-
 @login_required
 def questionnaire_done(request: AuthedRequest, assessment_id: int) -> HttpResponse:
     patient = _own_patient(request)
@@ -293,27 +268,39 @@ def questionnaire(request: AuthedRequest, code: str) -> HttpResponse:
     answered: dict[str, Any] = draft.answers if draft else {}
     keys = [item.key for item in instrument.items]
     asked = request.GET.get("q") or next((k for k in keys if k not in answered), None)
-    if asked is None:  # every answer kept (e.g. the last one saved just before a lost signal)
-        return _submit(request, patient, code, answered)
+    if asked is None and draft is not None:
+        # every answer kept (the last one saved just before a lost signal): submitted, and what
+        # follows shown on its own address, so that reloading it neither repeats the
+        # questionnaire nor loses the crisis information
+        submitted = services.questionnaire_submit(patient=patient, by=request.user, draft=draft)
+        return redirect("assessments:questionnaire-done", assessment_id=submitted.pk)
     if asked not in keys:
         raise Http404
     item = instrument.items[keys.index(asked)]
     current = answered.get(asked)
+    initial = {"answer": None if current is None else str(current)}
     form = QuestionForm(
         request.POST or None,
         item=item,
-        initial={"answer": None if current is None else str(current)},
+        # the draft's key, or for the first answer the key a new draft will take
+        initial={**initial, "client_key": draft.client_key} if draft else initial,
     )
     if request.method == "POST" and form.is_valid():
         value = next(o for o in item.options if str(o) == form.cleaned_data["answer"])
-        draft = services.draft_answer(patient=patient, code=code, item=asked, answer=value)
-        following = keys[keys.index(asked) + 1 :]
-        nxt = next((k for k in following if k not in draft.answers), None)
-        if nxt is None and all(k in draft.answers for k in keys):
-            return _submit(request, patient, code, draft.answers)
-        return redirect(
-            f"{request.path}?q={nxt or next(k for k in keys if k not in draft.answers)}"
+        assessment = services.questionnaire_answer(
+            patient=patient,
+            by=request.user,
+            code=code,
+            item=asked,
+            answer=value,
+            client_key=form.cleaned_data["client_key"],
         )
+        if assessment is not None:
+            return redirect("assessments:questionnaire-done", assessment_id=assessment.pk)
+        answered = Draft.objects.get(patient=patient, instrument=code).answers
+        following = keys[keys.index(asked) + 1 :]
+        nxt = next((k for k in following if k not in answered), None)
+        return redirect(f"{request.path}?q={nxt or next(k for k in keys if k not in answered)}")
     return render(
         request,
         "assessments/question.html",

@@ -21,7 +21,8 @@ class AuditAction(models.TextChoices):
 
 
 class AppendOnlyError(Exception):
-    """Audit events are never changed or deleted through the application."""
+    """Audit events are never changed or deleted through the application (the sealer writes
+    each row's place in the hash chain once, by its own narrow path: `services.audit_seal`)."""
 
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
@@ -56,6 +57,12 @@ class AuditEvent(models.Model):
     object_id = models.CharField(max_length=64, blank=True)
     changes = models.JSONField(default=dict, encoder=DjangoJSONEncoder)
     ip = models.GenericIPAddressField(_("address"), null=True)
+    # Tamper evidence (osteorehab.audit.domain): the application's MAC of the row, inserted with
+    # it; its place in the hash chain, written once by the sealer.
+    row_mac = models.CharField(max_length=64, editable=False)
+    seq = models.PositiveBigIntegerField(null=True, unique=True, editable=False)
+    prev_hash = models.CharField(max_length=64, blank=True, editable=False)
+    hash = models.CharField(max_length=64, blank=True, editable=False)
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -66,6 +73,10 @@ class AuditEvent(models.Model):
         indexes = [
             models.Index(fields=["patient", "at"]),
             models.Index(fields=["user", "at"]),
+            # the sealer's next rows, from an index that holds only them
+            models.Index(
+                fields=["id"], condition=models.Q(seq__isnull=True), name="audit_unsealed"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -11,13 +11,16 @@ from django.utils.translation import gettext_lazy as _
 from osteorehab.accounts.access import require_role
 from osteorehab.accounts.domain import Role
 from osteorehab.core.forms import DateInput
+from osteorehab.core.numbers import MAX_ID
 from osteorehab.core.types import AuthedRequest
 
 from .models import AuditAction, AuditEvent
 
 
 class AuditSearchForm(forms.Form):
-    patient = forms.IntegerField(label=_("Patient number"), required=False, min_value=1)
+    patient = forms.IntegerField(
+        label=_("Patient number"), required=False, min_value=1, max_value=MAX_ID
+    )
     user = forms.CharField(label=_("User name"), required=False, max_length=150)
     action = forms.ChoiceField(
         label=_("Action"), required=False, choices=[("", _("Any")), *AuditAction.choices]

@@ -3,6 +3,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from osteorehab.core.forms import KeyedForm
+
 from .models import (
     CLINICAL_ROLE_CHOICES,
     MESSAGE_MAX_CHARS,
@@ -84,7 +86,9 @@ class CancelForm(forms.Form):
     )
 
 
-class MessageForm(forms.Form):
+class MessageForm(KeyedForm):
+    key_required = False  # the key came later than the form (core.forms.KeyedForm)
+
     body = forms.CharField(
         label=_("Your message"),
         max_length=MESSAGE_MAX_CHARS,

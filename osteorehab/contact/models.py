@@ -156,12 +156,17 @@ class Thread(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # the new-message form's key: the form sent twice starts one conversation (core.idempotency)
+    client_key = models.UUIDField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("message thread")
         verbose_name_plural = _("message threads")
         ordering = ["-created_at", "-id"]
         constraints = [
+            models.UniqueConstraint(
+                fields=["patient", "client_key"], name="thread_client_key_once"
+            ),
             models.CheckConstraint(
                 condition=Q(topic__in=[t.value for t in Topic]), name="thread_topic_known"
             ),
@@ -192,12 +197,19 @@ class Message(models.Model):
     sent_at = models.DateTimeField(auto_now_add=True)
     # set by the notification job, so that running it twice sends nothing the second time
     notified_at = models.DateTimeField(null=True, blank=True)
+    # the reply form's key: the form sent twice is one message (core.idempotency)
+    client_key = models.UUIDField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("message")
         verbose_name_plural = _("messages")
         ordering = ["sent_at", "id"]
-        constraints = [models.CheckConstraint(condition=~Q(body=""), name="message_not_empty")]
+        constraints = [
+            models.CheckConstraint(condition=~Q(body=""), name="message_not_empty"),
+            models.UniqueConstraint(
+                fields=["author", "client_key"], name="message_client_key_once"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"message #{self.pk} in thread #{self.thread_id}"

@@ -18,6 +18,7 @@ text itself is kept, unchanged, in the thread.
 
 from datetime import datetime
 from typing import Any
+from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
@@ -29,6 +30,7 @@ from osteorehab.accounts.access import visible_patients
 from osteorehab.accounts.domain import CLINICAL_ROLES, Action, Role, may
 from osteorehab.accounts.models import User
 from osteorehab.audit.services import audit_write, changes_of, values_of
+from osteorehab.core.idempotency import kept, save_once
 from osteorehab.patients.models import Patient
 
 from .domain import route
@@ -254,32 +256,53 @@ def _text(body: str) -> str:
     return text
 
 
-def _post(thread: Thread, by: User, text: str) -> Message:
+def _post(thread: Thread, by: User, text: str, client_key: UUID | None) -> tuple[Message, bool]:
     """Save the message; its author has read the thread up to it; the others are told after
-    the transaction commits (never of a message rolled back)."""
-    message = Message.objects.create(thread=thread, author=by, body=text)
+    the transaction commits (never of a message rolled back). Or, when a request with the same
+    key stored it at the same moment, that message, and False."""
+    message, created = save_once(
+        Message(thread=thread, author=by, body=text, client_key=client_key),
+        key={"author": by, "client_key": client_key},
+    )
+    if not created:
+        return message, False
     ReadMark.objects.update_or_create(
         user=by,
         thread=thread,
         defaults={"last_read_message": message, "last_read_at": message.sent_at},
     )
     transaction.on_commit(lambda: notify_message(message.pk))
-    return message
+    return message, True
 
 
 @transaction.atomic
-def thread_start(*, patient: Patient, by: User, topic: str, body: str) -> Thread:
-    """Start a conversation on a topic; the topic decides the role it goes to (domain.route)."""
+def thread_start(
+    *, patient: Patient, by: User, topic: str, body: str, client_key: UUID | None = None
+) -> Thread:
+    """Start a conversation on a topic; the topic decides the role it goes to (domain.route).
+    The form sent again with its key (`client_key`) answers the conversation it started."""
     _refuse_outsider(by, patient)
+    started = kept(Thread, patient=patient, client_key=client_key)
+    if started is not None:
+        return started
     try:
         routed = route(topic)
     except ValueError:
         raise ValidationError({"topic": _("Choose what your message is about.")}) from None
     text = _text(body)
-    thread = Thread.objects.create(
-        patient=patient, topic=routed.topic.value, to_role=routed.role.value, created_by=by
+    thread, created = save_once(
+        Thread(
+            patient=patient,
+            topic=routed.topic.value,
+            to_role=routed.role.value,
+            created_by=by,
+            client_key=client_key,
+        ),
+        key={"patient": patient, "client_key": client_key},
     )
-    message = _post(thread, by, text)
+    if not created:
+        return thread
+    message, _sent = _post(thread, by, text, client_key)
     audit_write(
         by=by,
         obj=thread,
@@ -296,11 +319,17 @@ def thread_start(*, patient: Patient, by: User, topic: str, body: str) -> Thread
 
 
 @transaction.atomic
-def message_send(*, thread: Thread, by: User, body: str) -> Message:
-    """Write in a conversation."""
+def message_send(*, thread: Thread, by: User, body: str, client_key: UUID | None = None) -> Message:
+    """Write in a conversation. The form sent again with its key (`client_key`) answers the
+    message it wrote, and writes nothing."""
     _refuse_outsider(by, thread.patient)
+    earlier = kept(Message, author=by, client_key=client_key)
+    if earlier is not None:
+        return earlier
     text = _text(body)
-    message = _post(thread, by, text)
+    message, sent = _post(thread, by, text, client_key)
+    if not sent:
+        return message
     audit_write(
         by=by,
         obj=message,

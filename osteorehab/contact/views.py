@@ -4,12 +4,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from osteorehab.accounts.access import patient_for, require_role, visible_patients
+from osteorehab.accounts.access import own_patient, patient_for, require_role, visible_patients
 from osteorehab.accounts.domain import CLINICAL_ROLES, Action, Part, Role, may
 from osteorehab.accounts.models import ROLE_LABELS
 from osteorehab.audit.services import note_access
@@ -33,11 +33,7 @@ STILL_SHOWN_AFTER_START = timedelta(hours=1)
 
 def _own_patient(request: AuthedRequest) -> Patient:
     """The logged-in patient's own record, reached through the access helper."""
-    require_role(request.user, Role.PATIENT)
-    patient = visible_patients(request.user).first()
-    if patient is None:
-        raise Http404
-    return patient_for(request, patient.pk, part=Part.PROGRAM)
+    return own_patient(request, part=Part.PROGRAM)
 
 
 # --- Follow-ups ----------------------------------------------------------------------------
@@ -273,7 +269,11 @@ def thread_new(request: AuthedRequest, patient_id: int) -> HttpResponse:
         thread = run_service(
             form,
             lambda d: services.thread_start(
-                patient=patient, by=request.user, topic=chosen.topic.value, body=d["body"]
+                patient=patient,
+                by=request.user,
+                topic=chosen.topic.value,
+                body=d["body"],
+                client_key=d["client_key"],
             ),
         )
         if thread:
@@ -314,7 +314,10 @@ def thread(request: AuthedRequest, patient_id: int, thread_id: int) -> HttpRespo
     user = request.user
     form = MessageForm(request.POST or None)
     if request.method == "POST" and run_service(
-        form, lambda d: services.message_send(thread=conversation, by=user, body=d["body"])
+        form,
+        lambda d: services.message_send(
+            thread=conversation, by=user, body=d["body"], client_key=d["client_key"]
+        ),
     ):
         messages.success(request, _("Your message has been sent."))
         return redirect("contact:thread", patient_id=patient.pk, thread_id=conversation.pk)

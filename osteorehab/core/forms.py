@@ -1,8 +1,25 @@
+import uuid
 from collections.abc import Callable
 from typing import Any
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+
+
+class KeyedForm(forms.Form):
+    """A form with its submission key, made once when the form is first shown (and kept when
+    it is shown again with errors): the same submission sent twice is stored once
+    (`osteorehab.core.idempotency`). Where the key came later than the form, a page shown
+    before it (no key) is still accepted, only not deduplicated: `key_required = False`."""
+
+    key_required = True
+    client_key = forms.UUIDField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["client_key"].required = self.key_required
+        if not self.is_bound:
+            self.initial.setdefault("client_key", uuid.uuid4())
 
 
 class DateInput(forms.DateInput):

@@ -2,6 +2,7 @@ from collections.abc import Iterable
 from typing import Any, cast
 
 from django import forms
+from django.utils.html import escape
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -116,8 +117,9 @@ class NutritionCheckForm(forms.Form):
             name = food_field(food.pk)
             self.fields[name] = forms.FloatField(
                 label=local(food, "name", language),
+                # Django renders help text as HTML: the clinic's words are escaped into it
                 help_text=_("Servings per week of %(serving)s (0 if none)")
-                % {"serving": local(food, "serving", language)},
+                % {"serving": escape(local(food, "serving", language))},
                 widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
             )
             self.food_fields.append(name)

@@ -12,7 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from osteorehab.accounts.access import patient_for, require_role, visible_patients
+from osteorehab.accounts.access import own_patient, patient_for, require_role
 from osteorehab.accounts.domain import CLINICAL_ROLES, Action, Part, Role, may
 from osteorehab.assessments.instruments.base import Reason
 from osteorehab.core.forms import run_service
@@ -293,11 +293,7 @@ def food_retire(request: AuthedRequest, food_id: int) -> HttpResponse:
 
 
 def _own_patient(request: AuthedRequest, action: Action = Action.VIEW) -> Patient:
-    require_role(request.user, Role.PATIENT)
-    patient = visible_patients(request.user).first()
-    if patient is None:
-        raise Http404
-    return patient_for(request, patient.pk, part=Part.PLAN, action=action)
+    return own_patient(request, part=Part.PLAN, action=action)
 
 
 def _own_assignment(patient: Patient, code: str) -> tuple[Module, Assignment]:

@@ -1,12 +1,15 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from osteorehab.core.forms import KeyedForm
 from osteorehab.patients.forms import AcceptInviteForm
 
 from .models import ENCOURAGEMENT_MAX_CHARS
 
 
-class EncouragementForm(forms.Form):
+class EncouragementForm(KeyedForm):
+    key_required = False  # the key came later than the form (core.forms.KeyedForm)
+
     text = forms.CharField(
         label=_("Your message"),
         max_length=ENCOURAGEMENT_MAX_CHARS,

@@ -25,6 +25,8 @@ class Encouragement(models.Model):
     text = models.CharField(_("message"), max_length=ENCOURAGEMENT_MAX_CHARS)
     sent_at = models.DateTimeField(_("sent"))
     seen_at = models.DateTimeField(_("seen"), null=True, blank=True)
+    # the form's key: the form sent twice is one message (core.idempotency)
+    client_key = models.UUIDField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("message of encouragement")
@@ -32,6 +34,9 @@ class Encouragement(models.Model):
         ordering = ["-sent_at", "-id"]
         indexes = [models.Index(fields=["patient", "seen_at"])]
         constraints = [
+            models.UniqueConstraint(
+                fields=["patient", "client_key"], name="encouragement_client_key_once"
+            ),
             models.CheckConstraint(
                 condition=Q(kind__in=EncouragementKind.values), name="encouragement_kind_known"
             ),

@@ -1,5 +1,7 @@
 """Messages of encouragement: sent, audited (the fact, never the words) and marked seen."""
 
+from uuid import UUID
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -10,6 +12,7 @@ from osteorehab.accounts.domain import CLINICAL_ROLES, Role
 from osteorehab.accounts.models import User
 from osteorehab.audit.models import AuditAction
 from osteorehab.audit.services import audit_event, audit_write
+from osteorehab.core.idempotency import kept, save_once
 from osteorehab.patients.models import Patient
 
 from .models import ENCOURAGEMENT_MAX_CHARS, Encouragement, EncouragementKind
@@ -33,10 +36,17 @@ def encouragement_kind(user: User, patient: Patient) -> EncouragementKind | None
 
 
 @transaction.atomic
-def encouragement_send(*, patient: Patient, by: User, text: str) -> Encouragement:
+def encouragement_send(
+    *, patient: Patient, by: User, text: str, client_key: UUID | None = None
+) -> Encouragement:
+    """Send the words; the form sent again with its key (`client_key`) answers the message it
+    sent, and writes nothing."""
     kind = encouragement_kind(by, patient)
     if kind is None:
         raise ValidationError(_("You cannot send messages to this person."))
+    earlier = kept(Encouragement, patient=patient, client_key=client_key)
+    if earlier is not None:
+        return earlier
     text = text.strip()
     if not text:
         raise ValidationError({"text": _("Write a few words.")})
@@ -47,9 +57,19 @@ def encouragement_send(*, patient: Patient, by: User, text: str) -> Encouragemen
                 % {"max": ENCOURAGEMENT_MAX_CHARS}
             }
         )
-    message = Encouragement.objects.create(
-        patient=patient, author=by, kind=kind, text=text, sent_at=timezone.now()
+    message, created = save_once(
+        Encouragement(
+            patient=patient,
+            author=by,
+            kind=kind,
+            text=text,
+            sent_at=timezone.now(),
+            client_key=client_key,
+        ),
+        key={"patient": patient, "client_key": client_key},
     )
+    if not created:
+        return message
     # The words are between the sender and the patient: the trail keeps that a message was sent.
     audit_write(
         by=by,

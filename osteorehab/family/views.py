@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,10 +14,9 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
-from osteorehab.accounts.access import parts_for, patient_for, require_role, visible_patients
+from osteorehab.accounts.access import own_patient, parts_for, patient_for
 from osteorehab.accounts.domain import Action, CaregiverAction, Part, Role
 from osteorehab.accounts.models import PART_LABELS
-from osteorehab.audit.services import note_access
 from osteorehab.core.forms import run_service
 from osteorehab.core.types import AuthedRequest
 from osteorehab.logbook.selectors import approved_version, feedback
@@ -94,7 +93,9 @@ def encourage(request: AuthedRequest, patient_id: int) -> HttpResponse:
     form = EncouragementForm(request.POST or None)
     if request.method == "POST" and run_service(
         form,
-        lambda d: services.encouragement_send(patient=patient, by=request.user, text=d["text"]),
+        lambda d: services.encouragement_send(
+            patient=patient, by=request.user, text=d["text"], client_key=d["client_key"]
+        ),
     ):
         messages.success(
             request,
@@ -302,11 +303,7 @@ def code_new(request: AuthedRequest, patient_id: int, caregiver_id: int) -> Http
 @login_required
 def received(request: AuthedRequest) -> HttpResponse:
     """The patient's messages of encouragement, all of them, newest first."""
-    require_role(request.user, Role.PATIENT)
-    patient = visible_patients(request.user).first()
-    if patient is None:
-        raise Http404
-    note_access([patient.pk], view_name="family:messages")
+    patient = own_patient(request)
     return render(
         request,
         "family/messages.html",

@@ -15,6 +15,7 @@ NDJSON = "application/fhir+ndjson"
 # Paging of searchset Bundles: a page of this many unless `_count` asks for fewer or more.
 DEFAULT_COUNT = 50
 MAX_COUNT = 500
+MAX_OFFSET = 10**9  # no search finds a billion resources
 
 
 class SearchError(ValueError):
@@ -84,20 +85,28 @@ def reference_id(value: str, resource_type: str, parameter: str) -> str:
     return last
 
 
+def _whole(value: str, parameter: str, most: int) -> int:
+    """A whole number, or `most` + 1 for any larger one (`str.isdigit` would also take "²",
+    which `int` refuses; `int` refuses 4,300 digits)."""
+    if not value.isdecimal():
+        raise SearchError(parameter, f"{parameter} must be a whole number")
+    return int(value) if len(value) <= len(str(most)) else most + 1
+
+
 def page_size(value: str | None) -> int:
     if value is None:
         return DEFAULT_COUNT
-    if not value.isdigit():
-        raise SearchError("_count", "_count must be a whole number")
-    return max(1, min(int(value), MAX_COUNT))
+    return max(1, min(_whole(value, "_count", MAX_COUNT), MAX_COUNT))
 
 
 def page_offset(value: str | None) -> int:
+    """Refused past MAX_OFFSET, which the database's integers hold with a page added."""
     if value is None:
         return 0
-    if not value.isdigit():
-        raise SearchError("_offset", "_offset must be a whole number")
-    return int(value)
+    offset = _whole(value, "_offset", MAX_OFFSET)
+    if offset > MAX_OFFSET:
+        raise SearchError("_offset", f"_offset must be at most {MAX_OFFSET}")
+    return offset
 
 
 @dataclass(frozen=True)

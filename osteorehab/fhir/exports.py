@@ -19,6 +19,7 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +34,10 @@ from osteorehab.audit.services import RequestAudit, record_reads
 from . import scores
 from .resources import SOURCES, Context, may_read, patient_of, readable
 
-CHUNK = 1000  # rows read from the database at a time (and how often progress is saved)
+CHUNK = 1000  # resources written between two saves of the job's progress
+# Rows read and shaped at a time: what a batch needs besides its rows (a care plan's versions
+# and check-ups) is read at once for the batch. The batch, not the program, sets the memory.
+BATCH = 250
 QUESTIONNAIRE = "Questionnaire"
 VIEW_NAME = "fhir:export"
 STALE = timedelta(minutes=10)  # progress is saved every CHUNK resources: many times a minute
@@ -170,7 +174,7 @@ def job_delete(job: Job) -> None:
     shutil.rmtree(job.folder, ignore_errors=True)
 
 
-def _lines(user: Any, name: str, patients: set[int]) -> tuple[int, Iterator[dict[str, Any]]]:
+def resources_of(user: Any, name: str, patients: set[int]) -> tuple[int, Iterator[dict[str, Any]]]:
     """How many resources of this type the user's export holds, and them one by one."""
     if name == QUESTIONNAIRE:
         instruments = scores.questionnaires()
@@ -180,11 +184,15 @@ def _lines(user: Any, name: str, patients: set[int]) -> tuple[int, Iterator[dict
     context = Context()
 
     def shaped() -> Iterator[dict[str, Any]]:
-        for row in rows.iterator(chunk_size=CHUNK):
-            patient_id = patient_of(source, row)
-            if patient_id is not None:
-                patients.add(patient_id)
-            yield source.shape(row, context)
+        found = rows.iterator(chunk_size=BATCH)
+        while batch := list(islice(found, BATCH)):
+            if source.prepare is not None:
+                source.prepare(batch, context)
+            for row in batch:
+                patient_id = patient_of(source, row)
+                if patient_id is not None:
+                    patients.add(patient_id)
+                yield source.shape(row, context)
 
     return rows.count(), shaped()
 
@@ -219,7 +227,7 @@ def export_run(job_id: str, *, on_progress: Callable[[Job], None] | None = None)
             on_progress(job)
 
     try:
-        streams = [(name, *_lines(user, name, patients)) for name in job.types]
+        streams = [(name, *resources_of(user, name, patients)) for name in job.types]
         job.total = sum(count for _name, count, _lines_of in streams)
         report()
         for name, _count, resources in streams:

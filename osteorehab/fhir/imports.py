@@ -14,19 +14,20 @@ day filled in where the instrument asks for them and the Observation does not sa
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Field, Model, QuerySet
 from django.utils import timezone
 
 from osteorehab.accounts.access import visible_patients
 from osteorehab.accounts.domain import Action, Role, may
 from osteorehab.accounts.models import CareTeam, User
 from osteorehab.assessments.instruments import INSTRUMENTS
-from osteorehab.assessments.models import Occasion
+from osteorehab.assessments.models import Assessment, Occasion
 from osteorehab.assessments.services import assessment_record
+from osteorehab.core.numbers import id_from
 from osteorehab.patients.domain import age_on
 from osteorehab.patients.models import Patient
 from osteorehab.patients.services import patient_register
@@ -96,9 +97,23 @@ class _Bundle:
             number = reference.partition("=")[2].rpartition("|")[2]
             return self.reachable.filter(record_number=number).first() if number else None
         kind, _slash, pk = reference.partition("/")
-        if kind == "Patient" and pk.isdigit():
-            return self.reachable.filter(pk=int(pk)).first()
+        patient_id = id_from(pk) if kind == "Patient" else None
+        if patient_id is not None:
+            return self.reachable.filter(pk=patient_id).first()
         return None
+
+
+def _fitting(model: type[Model], values: Mapping[str, Any]) -> None:
+    """Each value checked by its field (length, choices) before the service writes it: the
+    services count on the checks of the forms, which an import does not pass through."""
+    errors = {}
+    for name, value in values.items():
+        try:
+            cast(Field, model._meta.get_field(name)).clean(value, None)
+        except ValidationError as error:
+            errors[name] = error.messages
+    if errors:
+        raise ValidationError(errors)
 
 
 def _register(
@@ -113,6 +128,7 @@ def _register(
         raise ValidationError(
             "the importer must belong to exactly one care team, which the patient joins"
         )
+    _fitting(Patient, entry.data)
     today = timezone.localdate()
     patient = patient_register(
         by=by,
@@ -140,6 +156,7 @@ def _answers(entry: ObservationIn, patient: Patient) -> dict[str, Any]:
 def _record(entry: ObservationIn, by: User, patient: Patient) -> Any:
     if entry.occasion not in Occasion.values:
         raise ValidationError({"occasion": f"occasion must be one of {', '.join(Occasion.values)}"})
+    _fitting(Assessment, {"note": entry.note})
     return assessment_record(
         patient=patient,
         by=by,

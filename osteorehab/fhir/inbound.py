@@ -135,7 +135,11 @@ def read_patient(
         issues.add(
             "code-invalid", f"gender must be one of {', '.join(SEXES)}", _where(index, "gender")
         )
-    phones = [t["value"] for t in resource.get("telecom") or [] if t.get("system") == "phone"]
+    phones = [
+        t["value"]
+        for t in resource.get("telecom") or []
+        if t.get("system") == "phone" and t.get("value")
+    ]
     data["phone"] = phones[0] if phones else ""
     for n, spoken in enumerate(resource.get("communication") or []):
         tags = [c.get("code", "") for c in spoken.get("language", {}).get("coding") or []]
@@ -322,6 +326,27 @@ def read_observation(
     )
 
 
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, Mapping):
+        return any(_has_nul(key) or _has_nul(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(item) for item in value)
+    return False
+
+
+def _present(value: Any) -> Any:
+    """A resource without its nulls, read as absent: FHIR JSON has null only in an array of
+    primitives (to line it up with its `_element` extensions), yet the R4 models let a null
+    through anywhere."""
+    if isinstance(value, Mapping):
+        return {key: _present(item) for key, item in value.items() if item is not None}
+    if isinstance(value, list):
+        return [_present(item) for item in value if item is not None]
+    return value
+
+
 def read_bundle(bundle: Any) -> tuple[list[PatientIn | ObservationIn], Issues]:
     """The entries of a transaction Bundle that can be imported, and every problem found."""
     issues = Issues()
@@ -340,10 +365,14 @@ def read_bundle(bundle: Any) -> tuple[list[PatientIn | ObservationIn], Issues]:
         if not isinstance(resource, Mapping):
             issues.add("required", "the entry has no resource", f"Bundle.entry[{index}]")
             continue
+        if _has_nul(entry):  # no database of ours stores it (nor should a FHIR string hold it)
+            issues.add("structure", "the entry holds a NUL character", f"Bundle.entry[{index}]")
+            continue
         full_url = str(entry.get("fullUrl", ""))
         request = entry.get("request") or {}
         kind = resource.get("resourceType")
-        if request.get("method") != "POST" or kind not in ("Patient", "Observation"):
+        posted = isinstance(request, Mapping) and request.get("method") == "POST"
+        if not posted or kind not in ("Patient", "Observation"):
             issues.add(
                 "not-supported",
                 "only Patients and Observations are imported, by POST",
@@ -355,6 +384,7 @@ def read_bundle(bundle: Any) -> tuple[list[PatientIn | ObservationIn], Issues]:
             issues.add("structure", message, where)
         if problems:
             continue
+        resource = _present(resource)
         if kind == "Patient":
             found: PatientIn | ObservationIn | None = read_patient(
                 resource, index, full_url, issues, str(request.get("ifNoneExist", ""))

@@ -7,12 +7,14 @@ of their record, and some types only to some roles (the caregivers list, like th
 page, to the care team and the patient; case-meeting tasks to the care team).
 """
 
-from collections.abc import Callable, Mapping
+import json
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, cast
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.fields.json import KT
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -23,7 +25,8 @@ from osteorehab.assessments.instruments import INSTRUMENTS
 from osteorehab.assessments.models import Assessment
 from osteorehab.audit.models import AuditAction, AuditEvent, AuditEventQuerySet
 from osteorehab.contact.models import Message
-from osteorehab.followup.selectors import patient_schedule
+from osteorehab.followup.models import Kind, ScheduleItem
+from osteorehab.followup.selectors import standings
 from osteorehab.logbook.selectors import in_force_from
 from osteorehab.meetings.models import Task, TaskStatus
 from osteorehab.patients.models import Caregiver, Patient
@@ -38,7 +41,11 @@ CASELOAD_ROLES = (*CLINICAL_ROLES, Role.LEAD)
 
 
 class Context:
-    """What shaping many rows shares, looked up once: the exercises' names."""
+    """What shaping many rows shares, looked up once: the exercises' names; and what a batch
+    of rows needs read at once (`Source.prepare`), such as the care plans' check-ups."""
+
+    def __init__(self) -> None:
+        self.check_ups: dict[int, list[mappers.CheckUp]] = {}
 
     @cached_property
     def exercise_names(self) -> dict[str, str]:
@@ -58,6 +65,9 @@ class Source:
     part: Part | None = None
     roles: tuple[Role, ...] | None = None  # None: everyone who reaches the patient
     dates: Mapping[str, str] = field(default_factory=dict)
+    # reads what shaping a batch of rows needs, in a few queries for the whole batch (an
+    # export's rows come in batches; a row shaped alone reads it for itself)
+    prepare: Callable[[Sequence[Any], Context], None] | None = None
 
 
 def _caregiver_link(patient: str, user: str) -> Subquery:
@@ -70,12 +80,18 @@ def person(user: User | None, patient_id: int | None, caregiver_link: int | None
     """A user as FHIR knows them: staff as a Practitioner, the patient, their caregiver."""
     if user is None:
         return Ref("", None)
-    name = user.get_full_name()
-    if user.role in STAFF_ROLES:
-        return Ref("Practitioner", user.pk, name)
-    if user.role == Role.PATIENT and patient_id is not None:
+    return person_of(user.pk, user.get_full_name(), user.role, patient_id, caregiver_link)
+
+
+def person_of(
+    user_id: int, name: str, role: str, patient_id: int | None, caregiver_link: int | None
+) -> Ref:
+    """`person` from the user's id, name (full name, else user name) and role."""
+    if role in STAFF_ROLES:
+        return Ref("Practitioner", user_id, name)
+    if role == Role.PATIENT and patient_id is not None:
         return Ref("Patient", patient_id, name)
-    if user.role == Role.CAREGIVER and caregiver_link is not None:
+    if role == Role.CAREGIVER and caregiver_link is not None:
         return Ref("RelatedPerson", caregiver_link, name)
     return Ref("", None, name)
 
@@ -148,22 +164,37 @@ def _activities(version: PlanVersion, context: Context) -> list[mappers.Activity
     return found
 
 
-def _check_ups(patient: Patient) -> list[mappers.CheckUp]:
-    """The patient's follow-up schedule, each item as it stands today (two queries)."""
-    return [
-        mappers.CheckUp(
-            kind=s.item.kind,
-            name=str(s.item.get_kind_display()),
-            opens_on=s.item.opens_on,
-            closes_on=s.item.closes_on,
-            state=s.status.value,
+def check_ups_of(patient_ids: Sequence[int]) -> dict[int, list[mappers.CheckUp]]:
+    """Each patient's follow-up schedule, each item as it stands today, in date order: two
+    queries whatever the number of patients, the items read as plain values (a care plan lists
+    a year of bi-weekly check-ups)."""
+    items = ScheduleItem.objects.filter(patient_id__in=patient_ids)
+    labels = {kind.value: str(kind.label) for kind in Kind}
+    found: dict[int, list[mappers.CheckUp]] = {pk: [] for pk in patient_ids}
+    for standing in standings(items, timezone.localdate()):
+        item = standing.item
+        found[standing.patient_id].append(
+            mappers.CheckUp(
+                kind=item.kind.value,
+                name=labels[item.kind.value],
+                opens_on=item.opens_on,
+                closes_on=item.closes_on,
+                state=standing.status.value,
+            )
         )
-        for s in patient_schedule(patient, timezone.localdate())
-    ]
+    return found
+
+
+def _plans_check_ups(plans: Sequence[Any], context: Context) -> None:
+    """The batch's check-ups, in place of the batch before's (memory stays that of a batch)."""
+    context.check_ups = check_ups_of([plan.patient_id for plan in plans])
 
 
 def _care_plan(plan: Any, context: Context) -> dict[str, Any]:
     version = plan.in_force[0]
+    check_ups = context.check_ups.get(plan.patient_id)
+    if check_ups is None:
+        check_ups = check_ups_of([plan.patient_id])[plan.patient_id]
     return mappers.care_plan(
         mappers.PlanData(
             id=plan.pk,
@@ -174,7 +205,7 @@ def _care_plan(plan: Any, context: Context) -> dict[str, Any]:
             author=person(version.author, plan.patient_id),
             activities=_activities(version, context),
             goal_ids=[g.pk for g in plan.patient.goals.all()],
-            check_ups=_check_ups(plan.patient),
+            check_ups=check_ups,
         )
     )
 
@@ -201,18 +232,25 @@ def _goal(g: Any, context: Context) -> dict[str, Any]:
     )
 
 
-def assessment_data(a: Any) -> scores.AssessmentData:
+def assessment_data(a: Mapping[str, Any]) -> scores.AssessmentData:
+    """An assessment as `_assessments` reads it."""
     return scores.AssessmentData(
-        id=a.pk,
-        patient_id=a.patient_id,
-        instrument=a.instrument,
-        answers=a.answers,
-        result=a.result,
-        administered_on=a.administered_on,
-        occasion=a.occasion,
-        note=a.note,
-        recorder=person(a.recorded_by, a.patient_id, a.caregiver_link),
-        self_reported=a.self_reported,
+        id=a["pk"],
+        patient_id=a["patient_id"],
+        instrument=a["instrument"],
+        answers=a["answers"],
+        result=_result(a),
+        administered_on=a["administered_on"],
+        occasion=a["occasion"],
+        note=a["note"],
+        recorder=person_of(
+            a["recorded_by_id"],
+            a["recorder_name"] or a["recorder_username"],
+            a["recorder_role"],
+            a["patient_id"],
+            a["caregiver_link"],
+        ),
+        self_reported=a["self_reported"],
     )
 
 
@@ -283,11 +321,64 @@ def _audit(e: Any, context: Context) -> dict[str, Any]:
     )
 
 
+def _json_text(value: Any) -> Any:
+    """A value `_assessments` read out of a result's JSON as text, as it was in the JSON: the
+    databases give a string as its text, and a number, true, false or null as their JSON text
+    (PostgreSQL) or as themselves (SQLite; null as SQL NULL or as 'null')."""
+    if isinstance(value, str) and value in ("true", "false", "null"):
+        return json.loads(value)
+    return value
+
+
+def _result(a: Mapping[str, Any]) -> dict[str, Any]:
+    """The keys the resources read of a stored result, as `_assessments` reads them (a key
+    the result does not hold, or holds as null, is left out, as `.get` reads it)."""
+    total, bands = _json_text(a["result_total"]), _json_text(a["result_bands"])
+    found = {
+        "total": json.loads(total) if isinstance(total, str) else total,
+        "band": _json_text(a["result_band"]),
+        "bands": json.loads(bands) if isinstance(bands, str) else bands,
+        "valid": _json_text(a["result_valid"]),
+    }
+    return {key: value for key, value in found.items() if value is not None}
+
+
 def _assessments() -> QuerySet[Any]:
+    """The assessments as the resources read them: plain values, the result's few keys read
+    out of its JSON by the database (an export reads hundreds of thousands)."""
     return (
         Assessment.objects.valid()
-        .select_related("recorded_by")
-        .annotate(caregiver_link=_caregiver_link("patient", "recorded_by"))
+        .annotate(
+            caregiver_link=_caregiver_link("patient", "recorded_by"),
+            recorder_name=F("recorded_by__full_name"),
+            recorder_username=F("recorded_by__username"),
+            recorder_role=F("recorded_by__role"),
+            # what the resources read of a stored result (`scores`), as text: not its reasons,
+            # most of its size, and no JSON decoded for each key
+            result_total=KT("result__total"),
+            result_band=KT("result__band"),
+            result_bands=KT("result__bands"),
+            result_valid=KT("result__valid"),
+        )
+        .values(
+            "pk",
+            "patient_id",
+            "instrument",
+            "answers",
+            "administered_on",
+            "occasion",
+            "note",
+            "recorded_by_id",
+            "recorder_name",
+            "recorder_username",
+            "recorder_role",
+            "caregiver_link",
+            "self_reported",
+            "result_total",
+            "result_band",
+            "result_bands",
+            "result_valid",
+        )
     )
 
 
@@ -342,7 +433,7 @@ SOURCES = {
             patient="pk",
             part=Part.PROGRAM,
         ),
-        Source("CarePlan", _care_plans, _care_plan, part=Part.PLAN),
+        Source("CarePlan", _care_plans, _care_plan, part=Part.PLAN, prepare=_plans_check_ups),
         Source(
             "Goal",
             lambda: Goal.objects.select_related("created_by").prefetch_related(
@@ -436,9 +527,12 @@ def readable(user: Any, source: Source) -> QuerySet[Any]:
 
 
 def patient_of(source: Source, row: Any) -> int | None:
-    """The id of the patient a row belongs to (None for the shared types)."""
+    """The id of the patient a row belongs to (None for the shared types); a row read as
+    values has it under its lookup."""
     if source.patient is None or source.resource_type in SHARED:
         return None
+    if isinstance(row, Mapping):
+        return int(row["pk" if source.patient == "pk" else source.patient])
     if source.patient == "pk":
         return int(row.pk)
     value = row

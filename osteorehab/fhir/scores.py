@@ -14,6 +14,7 @@ Every Observation carries the answers it was scored from as components, so that 
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from typing import Any
 
 from osteorehab.assessments.instruments import INSTRUMENTS
@@ -66,6 +67,7 @@ CATEGORIES = {Kind.QUESTIONNAIRE: "survey", Kind.MEASUREMENT: "exam"}
 CATEGORY_OF = {"bone_density": "imaging"}  # a DXA result
 
 
+@cache
 def input_unit(name: str) -> str | None:
     if name in NAMED_UNITS:
         return NAMED_UNITS[name]
@@ -87,7 +89,14 @@ def link_id(item: Item) -> str:
 
 
 def measure(instrument: Instrument) -> dict[str, Any]:
-    """The instrument as a CodeableConcept: its value's LOINC code, where verified, and ours."""
+    """The instrument as a CodeableConcept: its value's LOINC code, where verified, and ours.
+    Made once per instrument and shared by every resource that names it: not to be changed."""
+    return _measure(instrument.code)
+
+
+@cache
+def _measure(code: str) -> dict[str, Any]:
+    instrument = INSTRUMENTS[code]
     codings = [
         coding(LOINC, instrument.loinc[key]) for key in VALUE_LOINC if key in instrument.loinc
     ]
@@ -95,9 +104,12 @@ def measure(instrument: Instrument) -> dict[str, Any]:
     return {"coding": codings, "text": instrument.name}
 
 
-def _input_concept(instrument: Instrument, key: str, loinc: str = "") -> dict[str, Any]:
+@cache
+def _input_concept(code: str, key: str, loinc: str = "") -> dict[str, Any]:
+    """An input's CodeableConcept, made once and shared (an export writes it for every
+    assessment): not to be changed."""
     codings = [coding(LOINC, loinc)] if loinc else []
-    codings.append(coding(INPUT_SYSTEM, f"{instrument.code}.{key}"))
+    codings.append(coding(INPUT_SYSTEM, f"{code}.{key}"))
     return {"coding": codings}
 
 
@@ -250,7 +262,10 @@ def _component_value(name: str, value: Any) -> dict[str, Any]:
 def components(instrument: Instrument, answers: Mapping[str, Any]) -> list[dict[str, Any]]:
     """The answers an assessment was scored from: each item, then each input given."""
     found = [
-        {"code": _input_concept(instrument, item.key, item.loinc), **_component_value("", value)}
+        {
+            "code": _input_concept(instrument.code, item.key, item.loinc),
+            **_component_value("", value),
+        }
         for item, value in zip(instrument.items, answers.get("items") or [], strict=False)
     ]
     for name in instrument.fields:
@@ -258,7 +273,10 @@ def components(instrument: Instrument, answers: Mapping[str, Any]) -> list[dict[
         if name in answers and not isinstance(value, list | dict):
             loinc = instrument.loinc.get(INPUT_LOINC.get((instrument.code, name), ""), "")
             found.append(
-                {"code": _input_concept(instrument, name, loinc), **_component_value(name, value)}
+                {
+                    "code": _input_concept(instrument.code, name, loinc),
+                    **_component_value(name, value),
+                }
             )
     return found
 
@@ -291,6 +309,7 @@ def observation(a: AssessmentData) -> dict[str, Any]:
     performer = a.recorder.as_dict()
     if a.self_reported:
         performer = patient_ref(a.patient_id)
+    bands = interpretation(instrument, a.result)
     return {
         "resourceType": "Observation",
         "id": str(a.id),
@@ -302,11 +321,7 @@ def observation(a: AssessmentData) -> dict[str, Any]:
         "effectiveDateTime": a.administered_on.isoformat(),
         **({"performer": [performer]} if performer else {}),
         **_value(instrument, a.result),
-        **(
-            {"interpretation": interpretation(instrument, a.result)}
-            if interpretation(instrument, a.result)
-            else {}
-        ),
+        **({"interpretation": bands} if bands else {}),
         **({"note": [{"text": a.note}]} if a.note else {}),
         **(
             {"derivedFrom": [{"reference": f"QuestionnaireResponse/{a.id}"}]}

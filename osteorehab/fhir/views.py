@@ -22,6 +22,7 @@ from django.views.decorators.csrf import csrf_exempt
 from osteorehab.accounts.access import parts_for, patient_for
 from osteorehab.accounts.tokens import authenticate
 from osteorehab.audit.services import note_access
+from osteorehab.core.numbers import id_from
 from osteorehab.core.types import AuthedRequest
 
 from . import domain, exports, scores
@@ -141,13 +142,14 @@ def read(request: AuthedRequest, resource_type: str, resource_id: str) -> HttpRe
             raise Http404
         return fhir_response(scores.questionnaire(QUESTIONNAIRES[resource_id]))
     source = _source(resource_type)
-    row = source.rows().filter(pk=resource_id).first() if resource_id.isdigit() else None
+    pk = id_from(resource_id)
+    row = source.rows().filter(pk=pk).first() if pk is not None else None
     if row is None:
         raise Http404
     patient_id = patient_of(source, row)
     if patient_id is not None:  # 404 for outsiders, 403 for a part not shared; a read noted
         patient_for(request, patient_id, part=source.part)
-    elif not readable(request.user, source).filter(pk=row.pk).exists():
+    elif not readable(request.user, source).filter(pk=pk).exists():
         raise Http404
     if not may_read(request.user, source):
         raise PermissionDenied
@@ -162,7 +164,7 @@ def _patient_filter(source: Any, request: HttpRequest) -> dict[str, Any]:
     for parameter in ("patient", "subject"):
         for value in request.GET.getlist(parameter):
             patient_id = domain.reference_id(value, "Patient", parameter)
-            found[source.patient] = int(patient_id) if patient_id.isdigit() else 0
+            found[source.patient] = id_from(patient_id) or 0
     return found
 
 
@@ -171,7 +173,7 @@ def _filters(source: Any, request: HttpRequest) -> dict[str, Any]:
     FHIR asks of a lenient server."""
     found = _patient_filter(source, request)
     for value in request.GET.getlist("_id"):
-        found["pk"] = int(value) if value.isdigit() else 0
+        found["pk"] = id_from(value) or 0
     for parameter, field in source.dates.items():
         for value in request.GET.getlist(parameter):
             bound = domain.date_bound(value, parameter)
@@ -300,7 +302,7 @@ def base(request: AuthedRequest) -> HttpResponse:
         raise PermissionDenied
     try:
         bundle = json.loads(request.body)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested deeper than the parser goes
         raise Refusal(400, "structure", "the body is not JSON") from None
     imported = bundle_import(by=request.user, bundle=bundle)
     if imported.response is None:

@@ -1,5 +1,6 @@
 """Reads of the follow-up schedule with each item's status, derived from the assessments on
-record: for one patient (`patient_schedule`) and across a caseload (`due_items`).
+record: for one patient (`patient_schedule`), across a caseload (`due_items`) and for the rows of
+a caseload's page (`follow_ups`).
 
 Each is a fixed number of queries whatever the number of patients or items: the items with
 their patient and episode, then the days the instruments they need were administered."""
@@ -9,16 +10,18 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils.functional import Promise
 
 from osteorehab.assessments.domain import SELF_REPORT
 from osteorehab.assessments.models import Assessment
 from osteorehab.contact.domain import Day, day_words
+from osteorehab.patients.domain import CLOSED
 from osteorehab.patients.models import Patient
 
-from .domain import ATTENTION, NEEDS, Kind, Status, done_on, item_status, pending, urgency
+from .domain import ATTENTION, NEEDS, Item, Kind, Status, done_on, item_status, pending, urgency
 from .models import PATIENT_WORDS, STATUS_LABELS, ScheduleItem
+from .models import Kind as KindLabel
 
 
 @dataclass(frozen=True)
@@ -49,7 +52,9 @@ class Scheduled:
 
 
 def administered_days(
-    items: Sequence[ScheduleItem], patients: QuerySet[Patient] | Iterable[int], today: date
+    items: Sequence[ScheduleItem] | Sequence[Item],
+    patients: QuerySet[Patient] | Iterable[int],
+    today: date,
 ) -> dict[int, dict[str, list[date]]]:
     """Patient id -> instrument -> the days it was validly administered, within the items'
     windows (one query)."""
@@ -93,17 +98,20 @@ def standing_of(items: Sequence[ScheduleItem], administered: dict, today: date) 
     return shown
 
 
+def _of(items: QuerySet[ScheduleItem], patients: QuerySet[Patient] | list[int]) -> QuerySet:
+    """These patients' items. An item's episode is its patient's: saying so of the episodes as
+    well lets PostgreSQL read these patients' episodes alone, not every episode of the program
+    (a caseload's page read them all, more with each patient the program takes on)."""
+    return items.filter(patient__in=patients, episode__patient__in=patients)
+
+
 def due_items(patients: QuerySet[Patient], today: date) -> list[Scheduled]:
     """The due, overdue and missed items of these patients' open program episodes on `today`,
     most urgent first (`domain.urgency`): overdue, then due, then missed. Each carries its
     patient (`scheduled.item.patient`). Cancelled items, items not yet open and the schedules of
     episodes that have ended are left out. Two queries, whatever the size of the caseload."""
-    items = list(
-        ScheduleItem.objects.in_open_episodes()
-        .not_cancelled()
-        .filter(patient__in=patients, opens_on__lte=today)
-        .select_related("patient", "episode")
-    )
+    opened = ScheduleItem.objects.in_open_episodes().not_cancelled().filter(opens_on__lte=today)
+    items = list(_of(opened, patients).select_related("patient", "episode"))
     administered = administered_days(items, patients, today)
     attention = [s for s in standing_of(items, administered, today) if s.status in ATTENTION]
     return sorted(
@@ -159,3 +167,90 @@ def check_ups(
     now = [shown(s) for s in mine if s.status in (Status.DUE, Status.OVERDUE)]
     later = [shown(s) for s in mine if s.status is Status.UPCOMING][:coming]
     return now, later
+
+
+# ---- Many items at once, from plain values ----
+
+# What an item's status reads of it and of its episode (`ScheduleItem.as_item`).
+STANDING_FIELDS = (
+    "pk", "patient_id", "episode_id", "kind", "due_on", "opens_on", "closes_on", "cancelled_at",
+    "held_on", "episode__status", "episode__status_since",
+)  # fmt: skip
+_KINDS = {kind.value: kind for kind in Kind}
+
+
+@dataclass(frozen=True)
+class Standing:
+    """An item's status on a day, for figures over many items and the caseload's rows (no model
+    instance)."""
+
+    id: int
+    patient_id: int
+    episode_id: int
+    item: Item
+    status: Status
+
+    @property
+    def needs_attention(self) -> bool:
+        """Due, overdue or missed (`domain.ATTENTION`)."""
+        return self.status in ATTENTION
+
+    @property
+    def what(self) -> Promise:
+        """The item's kind, in the clinicians' words (`ScheduleItem.get_kind_display`)."""
+        return KindLabel(self.item.kind).label
+
+    @property
+    def label(self) -> Promise:
+        return STATUS_LABELS[self.status]
+
+
+def standings(items: QuerySet[ScheduleItem], today: date) -> list[Standing]:
+    """The status on `today` of each of these items, in their order, by the same rules as
+    `standing_of` (two queries): for the figures of a whole program, whose schedules hold
+    hundreds of thousands of items, read as plain values (as `ScheduleItem.as_item` reads
+    them)."""
+    found: list[tuple[int, int, int, Item]] = []
+    for row in items.values_list(*STANDING_FIELDS):
+        pk, patient_id, episode_id, kind, due_on, opens_on, closes_on = row[:7]
+        cancelled_at, held_on, status, since = row[7:]
+        item = Item(
+            kind=_KINDS[kind],
+            due_on=due_on,
+            opens_on=opens_on,
+            closes_on=closes_on,
+            cancelled=cancelled_at is not None,
+            held_on=held_on,
+            ended_on=since if status in CLOSED else None,
+        )
+        found.append((pk, patient_id, episode_id, item))
+    patients = {patient_id for _pk, patient_id, _episode, _item in found}
+    administered = administered_days([item for *_ids, item in found], patients, today)
+    return [
+        Standing(
+            pk,
+            patient_id,
+            episode_id,
+            item,
+            item_status(item, administered[patient_id], today=today),
+        )
+        for pk, patient_id, episode_id, item in found
+    ]
+
+
+def follow_ups(patient_ids: Sequence[int], today: date) -> dict[int, Standing]:
+    """Patient id -> the follow-up a caseload row shows: the patient's most urgent item needing
+    attention (the order of `due_items`), else their next item, the one due first of those not
+    yet open; patients with neither are left out. Two queries, whatever the number of patients or
+    items: the items open by `today` and each patient's next one, read as plain values
+    (`standings`: no model instances), then the assessments."""
+    items = ScheduleItem.objects.in_open_episodes().not_cancelled()
+    upcoming = items.filter(opens_on__gt=today)
+    earliest = upcoming.filter(patient=OuterRef("pk")).order_by("due_on", "pk").values("pk")[:1]
+    next_items = Patient.objects.filter(pk__in=patient_ids).values(next_item=Subquery(earliest))
+    shown = _of(items, list(patient_ids)).filter(Q(opens_on__lte=today) | Q(pk__in=next_items))
+    listed = [s for s in standings(shown, today) if s.status in (*ATTENTION, Status.UPCOMING)]
+    first: dict[int, Standing] = {}
+    for standing in sorted(listed, key=lambda s: (*urgency(s.status, s.item), s.id)):
+        first.setdefault(standing.patient_id, standing)
+    return first

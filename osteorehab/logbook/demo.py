@@ -89,7 +89,7 @@ def demo_fatigued_log(patient: Patient, *, today: date, nurse: User) -> None:
             code__in=[i.exercise for i in items], category=Category.AEROBIC
         ).values_list("code", flat=True)
     )
-    rng = random.Random(patient.pk)  # noqa: S311  (reproducible demo data)
+    rng = random.Random(patient.pk)  # noqa: S311  # nosec B311  # reproducible demo data
     started = timezone.localdate(version.created_at)  # logged from the day the plan began
     logs, check_ins = [], []
     for back in range(DAYS, 0, -1):

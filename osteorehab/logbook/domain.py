@@ -36,6 +36,8 @@ __all__ = ["Completion"]
 
 RATING_MIN, RATING_MAX = 0, 10  # pain NRS (1.13), generic effort (1.12), confidence (local)
 MOOD_MIN, MOOD_MAX = 1, 5  # the program's own five-word scale
+# Limits against typing errors only (a 0 for a 10, a finger held down), not clinical limits.
+MAX_SETS, MAX_REPS, MAX_MINUTES = 10, 200, 240
 FALLS_TWO_OR_MORE = 2  # a count of falls or near-falls is asked as 0, 1, "2 or more"
 
 

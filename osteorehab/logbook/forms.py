@@ -2,17 +2,17 @@
 or tapped into values. Each form carries a key made when it is first shown (`client_key`), so
 that the same submission sent twice is stored once."""
 
-import uuid
 from datetime import date, timedelta
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from osteorehab.core.forms import DateInput
+from osteorehab.core.forms import DateInput, KeyedForm
 from osteorehab.plans.exercises import Dose
 
 from . import domain
+from .domain import MAX_MINUTES, MAX_REPS, MAX_SETS
 from .models import (
     FALL_COUNTS,
     CompletionChoice,
@@ -23,8 +23,6 @@ from .models import (
 )
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
-# Limits against typing errors only (a 0 for a 10, a finger held down), not clinical limits.
-MAX_SETS, MAX_REPS, MAX_MINUTES = 10, 200, 240
 
 
 def _yes(value: str) -> bool:
@@ -54,17 +52,6 @@ def yes_no_field(label: Any) -> forms.Field:
 
 def mood_choices() -> list[tuple[int, Any]]:
     return [(n, _(words)) for n, (words, _face) in domain.MOODS.items()]
-
-
-class KeyedForm(forms.Form):
-    """A form with its submission key, made once when the form is first shown."""
-
-    client_key = forms.UUIDField(widget=forms.HiddenInput)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if not self.is_bound:
-            self.initial.setdefault("client_key", uuid.uuid4())
 
 
 # ---- The patient's forms (large controls, one task each) ----

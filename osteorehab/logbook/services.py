@@ -16,7 +16,7 @@ from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -26,6 +26,7 @@ from osteorehab.accounts.models import User
 from osteorehab.alerts.models import AlertKind
 from osteorehab.alerts.services import alert_raise
 from osteorehab.audit.services import audit_write, values_of
+from osteorehab.core.idempotency import kept, save_once
 from osteorehab.patients.domain import event_date_refusal
 from osteorehab.patients.models import Patient
 from osteorehab.patients.services import REFUSAL_MESSAGES
@@ -110,7 +111,8 @@ def may_enter_for(user: Any, patient: Patient) -> bool:
 
 def _entered_as(by: User, patient: Patient, via: str) -> EnteredAs:
     """How this entry is recorded as entered, or a refusal for a user who may not enter it."""
-    if by.role == Role.PATIENT and visible_patients(by).filter(pk=patient.pk).exists():
+    # the patient's own log: what `visible_patients` finds for a patient, without a query
+    if by.role == Role.PATIENT and by.is_active and patient.user_id == by.pk:
         return EnteredAs.PATIENT
     if not may_enter_for(by, patient):
         raise ValidationError(_("You may not enter this patient's log."))
@@ -159,9 +161,9 @@ def _rating(errors: Errors, field: str, value: Any, *, required: bool = True) ->
     _scale(errors, field, value, domain.RATING_MIN, domain.RATING_MAX, required=required)
 
 
-def _count(errors: Errors, field: str, value: Any) -> None:
-    if value is not None and (not _number(value) or value < 0):
-        errors.add(field, _("Enter a whole number, 0 or more."))
+def _count(errors: Errors, field: str, value: Any, most: int) -> None:
+    if value is not None and (not _number(value) or not 0 <= value <= most):
+        errors.add(field, _("Enter a whole number from 0 to %(most)s.") % {"most": most})
 
 
 def _yes_no(errors: Errors, field: str, value: Any) -> None:
@@ -189,19 +191,14 @@ def _day(errors: Errors, field: str, day: Any, patient: Patient) -> None:
 
 
 def _kept(model: Any, patient: Patient, client_key: UUID) -> Any:
-    return model._default_manager.filter(patient=patient, client_key=client_key).first()
+    return kept(model, patient=patient, client_key=client_key)
 
 
 def _create(model: Any, **fields: Any) -> tuple[Any, bool]:
     """The new entry, or (two submissions of one key at the same moment) the one kept first."""
-    try:
-        with transaction.atomic():
-            return model._default_manager.create(**fields), True
-    except IntegrityError:
-        kept = _kept(model, fields["patient"], fields["client_key"])
-        if kept is None:
-            raise
-        return kept, False
+    return save_once(
+        model(**fields), key={"patient": fields["patient"], "client_key": fields["client_key"]}
+    )
 
 
 def _audit_and_alert(
@@ -277,8 +274,12 @@ def exercise_log_record(
         for field, text in (("skip_reason", skip_reason), ("skip_other", skip_other)):
             if text:
                 errors.add(field, _("A reason is given only when the exercise was skipped."))
-        for field, value in (("sets", sets), ("reps", reps), ("minutes", minutes)):
-            _count(errors, field, value)
+        for field, value, most in (
+            ("sets", sets, domain.MAX_SETS),
+            ("reps", reps, domain.MAX_REPS),
+            ("minutes", minutes, domain.MAX_MINUTES),
+        ):
+            _count(errors, field, value, most)
         _rating(errors, "effort", effort, required=False)
         _rating(errors, "pain", pain, required=False)
     if skip_other and skip_reason != domain.SkipReason.OTHER:

@@ -6,14 +6,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from osteorehab.accounts.access import patient_for, require_role, visible_patients
+from osteorehab.accounts.access import own_patient, patient_for
 from osteorehab.accounts.domain import Action, Part, Role
 from osteorehab.alerts.models import AlertKind
 from osteorehab.core.forms import run_service
@@ -52,11 +52,7 @@ def _language() -> str:
 
 
 def _own_patient(request: AuthedRequest, action: Action = Action.VIEW) -> Patient:
-    require_role(request.user, Role.PATIENT)
-    patient = visible_patients(request.user).first()
-    if patient is None:
-        raise Http404
-    return patient_for(request, patient.pk, part=Part.LOG, action=action)
+    return own_patient(request, part=Part.LOG, action=action)
 
 
 def _today(patient: Patient) -> TodaySession:

@@ -25,6 +25,7 @@ from osteorehab.accounts.domain import CLINICAL_ROLES, Action, Role, may
 from osteorehab.accounts.models import CareTeam, User
 from osteorehab.audit.models import AuditAction
 from osteorehab.audit.services import audit_event, audit_write
+from osteorehab.core.numbers import id_from
 from osteorehab.followup import services as schedule
 from osteorehab.followup.models import Kind as ScheduleKind
 from osteorehab.followup.models import ScheduleItem
@@ -155,8 +156,9 @@ def _owner(care_team: CareTeam, owner: str) -> tuple[User | None, str]:
     kind, _colon, value = owner.partition(":")
     if kind == "role" and value in [role.value for role in CLINICAL_ROLES]:
         return None, value
-    if kind == "user" and value.isdigit():
-        user = User.objects.filter(pk=int(value)).first()
+    user_id = id_from(value) if kind == "user" else None
+    if user_id is not None:
+        user = User.objects.filter(pk=user_id).first()
         if user is not None and _of_team(user, care_team):
             return user, ""
     raise ValidationError({"task_owner": _("Choose a clinician of the care team, or a role.")})

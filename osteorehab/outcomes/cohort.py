@@ -7,7 +7,7 @@ follow-up schedule's status of many items at once is the follow-up app's own (`a
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, cast
 
 from django.db.models import Case, Count, F, Min, OuterRef, Q, QuerySet, Subquery, Value, When
@@ -18,8 +18,9 @@ from osteorehab.assessments.instruments.base import Better, Reason, cited
 from osteorehab.assessments.models import Assessment
 from osteorehab.followup.models import Kind as ScheduleKind
 from osteorehab.followup.models import ScheduleItem
-from osteorehab.followup.selectors import Scheduled, administered_days, standing_of
+from osteorehab.followup.selectors import Standing, standings
 from osteorehab.logbook import domain as logbook
+from osteorehab.logbook.adherence import Span, adherence_of
 from osteorehab.logbook.incentives import BALANCE_WORK, STRENGTH_WORK
 from osteorehab.logbook.models import ExerciseLog, FallReport
 from osteorehab.logbook.selectors import in_force_from
@@ -61,6 +62,7 @@ class EpisodeRow:
     sex: str
     falls: int
     refractures: int
+    first_exercise: date | None = None  # the first strength or balance session from enrolment
     sessions: logbook.Adherence | None = None  # None: nothing planned
     logged: bool = False
     readings: dict[str, list[domain.Reading]] = field(default_factory=dict)
@@ -96,18 +98,24 @@ class EpisodeRow:
 def episodes_of(organisation_id: int, filters: Filters) -> QuerySet[Episode]:
     """The organisation's episodes the filters select (by the patient's current care team and
     site, the day of enrolment and the episode's status)."""
-    found = Episode.objects.filter(patient__organisation_id=organisation_id)
+    return Episode.objects.filter(chosen(organisation_id, filters))
+
+
+def chosen(organisation_id: int, filters: Filters, episode: str = "") -> Q:
+    """The filters as a condition on episodes, or on rows that lead to their episode by the
+    lookup `episode` (e.g. "episode__" from an episode's summary)."""
+    found: dict[str, Any] = {f"{episode}patient__organisation_id": organisation_id}
     if filters.site:
-        found = found.filter(patient__care_team__site_id=filters.site)
+        found[f"{episode}patient__care_team__site_id"] = filters.site
     if filters.team:
-        found = found.filter(patient__care_team_id=filters.team)
+        found[f"{episode}patient__care_team_id"] = filters.team
     if filters.enrolled_from:
-        found = found.filter(referred_on__gte=filters.enrolled_from)
+        found[f"{episode}referred_on__gte"] = filters.enrolled_from
     if filters.enrolled_to:
-        found = found.filter(referred_on__lte=filters.enrolled_to)
+        found[f"{episode}referred_on__lte"] = filters.enrolled_to
     if filters.status:
-        found = found.filter(status=filters.status)
-    return found
+        found[f"{episode}status"] = filters.status
+    return Q(**found)
 
 
 def _counted_in_episode(rows: QuerySet[Any], day_field: str) -> Subquery:
@@ -119,6 +127,19 @@ def _counted_in_episode(rows: QuerySet[Any], day_field: str) -> Subquery:
     return Subquery(inside.order_by().values("patient_id").annotate(n=Count("pk")).values("n")[:1])
 
 
+def _first_exercise() -> Subquery:
+    """The patient's first strength or balance session (done in full or in part) from the
+    episode's enrolment on, found by the database."""
+    codes = Exercise.objects.filter(category__in=EXERCISE_WORK).values("code")
+    sessions = ExerciseLog.objects.filter(
+        patient_id=OuterRef("patient_id"),
+        day__gte=OuterRef("referred_on"),
+        completion__in=[logbook.Completion.DONE, logbook.Completion.PARTLY],
+        exercise__in=codes,
+    )
+    return Subquery(sessions.order_by("day").values("day")[:1])
+
+
 def _episode_rows(episodes: QuerySet[Episode], today: date) -> list[EpisodeRow]:
     closed = sorted(status.value for status in CLOSED)
     annotated = episodes.annotate(
@@ -127,6 +148,7 @@ def _episode_rows(episodes: QuerySet[Episode], today: date) -> list[EpisodeRow]:
     ).annotate(
         fall_count=Coalesce(_counted_in_episode(FallReport.objects.all(), "happened_on"), 0),
         fracture_count=Coalesce(_counted_in_episode(Fracture.objects.valid(), "occurred_on"), 0),
+        first_exercise=_first_exercise(),
     )
     values = annotated.values(
         "id",
@@ -137,6 +159,7 @@ def _episode_rows(episodes: QuerySet[Episode], today: date) -> list[EpisodeRow]:
         "status_since",
         "fall_count",
         "fracture_count",
+        "first_exercise",
         "patient__care_team_id",
         "patient__care_team__site_id",
         "patient__date_of_birth",
@@ -168,6 +191,7 @@ def _episode_rows(episodes: QuerySet[Episode], today: date) -> list[EpisodeRow]:
                 sex=row["patient__sex"],
                 falls=row["fall_count"],
                 refractures=row["fracture_count"],
+                first_exercise=row["first_exercise"],
             )
         )
     return found
@@ -188,53 +212,9 @@ def _plans(patients: set[int]) -> dict[int, list[tuple[date, list[Item]]]]:
     return found
 
 
-def _planned_on(starts: list[tuple[date, list[Item]]]) -> Callable[[date], frozenset[str]]:
-    """The exercises due on a day from the plan in force that day (as `plan_by_day`), worked
-    out once per version and weekday."""
-    due: dict[tuple[int, int], frozenset[str]] = {}
-
-    def planned(day: date) -> frozenset[str]:
-        index = next((n for n, (start, _items) in enumerate(starts) if start <= day), -1)
-        key = (index, day.weekday())
-        if key not in due:
-            items = starts[index][1] if index >= 0 else []
-            due[key] = frozenset(item.exercise for item in logbook.due_on(items, day))
-        return due[key]
-
-    return planned
-
-
-@dataclass(frozen=True)
-class Logged:
-    """A log entry as the cohort's figures read it (plain values: a cohort has many)."""
-
-    id: int
-    day: date
-    exercise: str
-    completion: str
-
-
-def _sessions(
-    planned_on: Callable[[date], frozenset[str]],
-    logs: Sequence[Logged],
-    since: date,
-    until: date,
-) -> logbook.Adherence:
-    """The planned days from `since` to `until` and how they went, each exercise counted once a
-    day by its latest entry (as `logbook.selectors.day_rows`)."""
-    latest: dict[date, dict[str, str]] = defaultdict(dict)
-    for entry in sorted(logs, key=lambda e: e.id):
-        latest[entry.day][entry.exercise] = entry.completion
-    states = []
-    for offset in range((until - since).days + 1):
-        day = since + timedelta(days=offset)
-        states.append(logbook.day_state(planned_on(day), latest.get(day, {})))
-    return logbook.adherence(states)
-
-
 def _exercise_started(
     starts: list[tuple[date, list[Item]]],
-    logs: Iterable[Logged],
+    first_session: date | None,
     categories: dict[str, str],
     enrolled_on: date,
     until: date,
@@ -248,13 +228,8 @@ def _exercise_started(
             later = [s for s, _items in starts if s > start]  # when a newer version replaced it
             if not later or min(later) > enrolled_on:
                 days.append(max(start, enrolled_on))
-    days += [
-        entry.day
-        for entry in logs
-        if enrolled_on <= entry.day <= until
-        and entry.completion in (logbook.Completion.DONE, logbook.Completion.PARTLY)
-        and categories.get(entry.exercise) in EXERCISE_WORK
-    ]
+    if first_session is not None:
+        days.append(first_session)
     inside = [day for day in days if day <= until]
     return min(inside) if inside else None
 
@@ -283,7 +258,13 @@ def _treatments(patients: set[int]) -> dict[int, list[domain.Treatment]]:
 def cohort_rows(organisation_id: int, filters: Filters, today: date) -> list[EpisodeRow]:
     """The cohort's episodes, each with its readings, sessions and indicator facts. A fixed
     number of queries, whatever the size of the cohort."""
-    rows = _episode_rows(episodes_of(organisation_id, filters), today)
+    return episode_rows(episodes_of(organisation_id, filters), today)
+
+
+def episode_rows(episodes: QuerySet[Episode], today: date) -> list[EpisodeRow]:
+    """These episodes, each with its readings, sessions and indicator facts (a fixed number of
+    queries; the sessions counted by the database, `logbook.adherence`)."""
+    rows = _episode_rows(episodes, today)
     patients = {row.patient_id for row in rows}
     readings: dict[int, dict[str, list[domain.Reading]]] = defaultdict(lambda: defaultdict(list))
     days: dict[int, dict[str, list[date]]] = defaultdict(lambda: defaultdict(list))
@@ -301,26 +282,18 @@ def cohort_rows(organisation_id: int, filters: Filters, today: date) -> list[Epi
         if code in REPEATED and total is not None:
             readings[patient_id][code].append(domain.Reading(day, total))
     plans = _plans(patients)
-    first = min((row.enrolled_on for row in rows), default=today)
-    logs: dict[int, list[Logged]] = defaultdict(list)
-    for patient_id, pk, day, exercise, completion in (
-        ExerciseLog.objects.filter(patient_id__in=patients, day__gte=first)
-        .order_by()
-        .values_list("patient_id", "id", "day", "exercise", "completion")
-    ):
-        logs[patient_id].append(Logged(pk, day, exercise, completion))
+    spans = {row.id: _sessions_span(row, today) for row in rows}
+    tallies = adherence_of([span for span in spans.values() if span is not None])
     categories = dict(Exercise.objects.values_list("code", "category"))
     treatments = _treatments(patients)
     for row in rows:
         mine = plans.get(row.patient_id, [])
         row.readings = readings[row.patient_id]
-        if row.started_on is not None:
-            last = min(row.ended_on or today, today - timedelta(days=1))
-            if last >= row.started_on:
-                entries = [e for e in logs[row.patient_id] if row.started_on <= e.day <= last]
-                sessions = _sessions(_planned_on(mine), entries, row.started_on, last)
-                row.sessions = sessions if sessions.planned else None
-                row.logged = bool(entries)
+        span = spans[row.id]
+        if span is not None:
+            tally = tallies[span]
+            row.sessions = tally.adherence if tally.adherence.planned else None
+            row.logged = tally.entries > 0
         row.facts = domain.EpisodeFacts(
             enrolled_on=row.enrolled_on,
             bone_density_on=tuple(days[row.patient_id]["bone_density"]),
@@ -331,23 +304,26 @@ def cohort_rows(organisation_id: int, filters: Filters, today: date) -> list[Epi
                 if day <= row.until
             ),
             exercise_started_on=_exercise_started(
-                mine, logs[row.patient_id], categories, row.enrolled_on, row.until
+                mine, row.first_exercise, categories, row.enrolled_on, row.until
             ),
             treatments=tuple(treatments[row.patient_id]),
         )
     return rows
 
 
-def follow_up_items(rows: Sequence[EpisodeRow], today: date) -> list[Scheduled]:
+def _sessions_span(row: EpisodeRow, today: date) -> Span | None:
+    """The days an episode's adherence counts: from the start of the program to its end, or to
+    yesterday (today is not over); None before it started."""
+    if row.started_on is None:
+        return None
+    last = min(row.ended_on or today, today - timedelta(days=1))
+    return Span(row.patient_id, row.started_on, last) if last >= row.started_on else None
+
+
+def follow_up_items(rows: Sequence[EpisodeRow], today: date) -> list[Standing]:
     """The follow-up schedule items of the cohort's episodes with their status today (two
     queries, through the follow-up app's own status rules)."""
-    items = list(
-        ScheduleItem.objects.filter(episode_id__in=[row.id for row in rows]).select_related(
-            "episode"
-        )
-    )
-    patients = {row.patient_id for row in rows}
-    return standing_of(items, administered_days(items, patients, today), today) if items else []
+    return standings(ScheduleItem.objects.filter(episode_id__in=[row.id for row in rows]), today)
 
 
 # ---- The cohort's figures ----
@@ -409,6 +385,7 @@ class Cohort:
     follow_ups: list[FollowUpKind]
     follow_up_completion: domain.Share | None
     indicators: list[tuple[str, domain.Share | None]]  # its words (untranslated), the share
+    as_of: datetime | None = None  # when the figures were computed, if not just now
 
 
 def _pairs(rows: Iterable[EpisodeRow], code: str, months: int) -> list[tuple[float, float]]:
@@ -420,7 +397,7 @@ def _pairs(rows: Iterable[EpisodeRow], code: str, months: int) -> list[tuple[flo
     return pairs
 
 
-def cohort(rows: Sequence[EpisodeRow], items: Sequence[Scheduled], today: date) -> Cohort:
+def cohort(rows: Sequence[EpisodeRow], items: Sequence[Standing], today: date) -> Cohort:
     """The dashboard's figures from the cohort's episodes and their follow-up items (no query)."""
     statuses: dict[str, int] = defaultdict(int)
     months: dict[str, int] = defaultdict(int)
@@ -452,8 +429,8 @@ def cohort(rows: Sequence[EpisodeRow], items: Sequence[Scheduled], today: date) 
             changes.append(MeasureChange(code, found))
     days = sum(row.exposure_days(today) for row in rows)
     kinds: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for scheduled in items:
-        kinds[scheduled.item.kind][scheduled.status] += 1
+    for standing in items:
+        kinds[standing.item.kind][standing.status] += 1
     follow_ups = [
         FollowUpKind(
             kind,

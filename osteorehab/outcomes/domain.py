@@ -4,8 +4,9 @@ fracture-liaison indicators. Pure Python (no Django, no clock): the days and the
 passed in.
 
 The statistics come from SciPy and statsmodels, never from formulas written here:
-- the mean change from baseline with its 95 % confidence interval: the paired t-test
-  (`scipy.stats.ttest_rel`, its `confidence_interval`);
+- the mean change from baseline with its 95 % confidence interval: the paired t interval
+  (`scipy.stats.t.interval` on the changes' mean and SD, the interval `ttest_rel` gives), so
+  that it can be found from a database's sums over many episodes as well as from the pairs;
 - the effect size: the standardized response mean, SRM = mean change / SD of the changes, which
   for paired data is the same number as Cohen's d_z (Cohen 1988); its sign is the raw change's;
 - a share (reaching the minimal important change, retained, follow-ups done, an indicator met):
@@ -53,6 +54,7 @@ LOCAL PROGRAM CHOICES, not from the reference:
   rare ages do not single anyone out.
 """
 
+import math
 import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -190,30 +192,52 @@ def paired_change(
     before = [float(b) for b, _a in pairs]
     after = [float(a) for _b, a in pairs]
     changes = [a - b for b, a in zip(before, after, strict=True)]
-    mean = statistics.fmean(changes)
-    ci = srm = None
-    if len(pairs) > 1:
-        sd = statistics.stdev(changes)
-        if sd == 0:  # every change the same: the interval is that change; no SRM
-            ci = Interval(mean, mean)
-        else:
-            from scipy import stats  # where used: see the module's docstring
-
-            found = stats.ttest_rel(after, before).confidence_interval(CONFIDENCE)
-            ci = Interval(float(found.low), float(found.high))
-            srm = mean / sd
-    reached = None
-    if mcid is not None:
-        count = sum(reached_mcid(b, a, better, mcid) for b, a in zip(before, after, strict=True))
-        reached = share(count, len(pairs))
-    return PairedChange(
+    return paired_change_of(
         n=len(pairs),
         baseline_mean=statistics.fmean(before),
         follow_up_mean=statistics.fmean(after),
-        mean_change=mean,
+        mean_change=statistics.fmean(changes),
+        sd=statistics.stdev(changes) if len(pairs) > 1 else None,
+        reached=None
+        if mcid is None
+        else sum(reached_mcid(b, a, better, mcid) for b, a in zip(before, after, strict=True)),
+    )
+
+
+def paired_change_of(
+    *,
+    n: int,
+    baseline_mean: float,
+    follow_up_mean: float,
+    mean_change: float,
+    sd: float | None,
+    reached: int | None,
+) -> PairedChange:
+    """The change from its summary figures, as `paired_change` finds them or a database sums
+    them up: the number of pairs, the means, the SD of the changes (None with one pair; 0 when
+    every change is the same) and how many reached the MCID (None without an MCID). The paired
+    t interval is the mean change ± t(0.975, n - 1) · SD / √n (`scipy.stats.t.interval`, the
+    interval `ttest_rel` gives)."""
+    ci = srm = None
+    if n > 1 and sd is not None:
+        if sd == 0:  # every change the same: the interval is that change; no SRM
+            ci = Interval(mean_change, mean_change)
+        else:
+            from scipy import stats  # where used: see the module's docstring
+
+            low, high = stats.t.interval(
+                CONFIDENCE, n - 1, loc=mean_change, scale=sd / math.sqrt(n)
+            )
+            ci = Interval(float(low), float(high))
+            srm = mean_change / sd
+    return PairedChange(
+        n=n,
+        baseline_mean=baseline_mean,
+        follow_up_mean=follow_up_mean,
+        mean_change=mean_change,
         ci=ci,
         srm=srm,
-        reached=reached,
+        reached=None if reached is None else share(reached, n),
     )
 
 

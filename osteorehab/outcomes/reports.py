@@ -12,7 +12,7 @@ font file)."""
 from collections.abc import Sequence
 from io import BytesIO
 from typing import Any
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape  # nosec B406  # escapes text for ReportLab; parses nothing
 
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _

@@ -12,7 +12,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from osteorehab.accounts.access import patient_for, require_role, visible_patients
+from osteorehab.accounts.access import own_patient, patient_for, require_role
 from osteorehab.accounts.domain import Part, Role
 from osteorehab.audit.services import note_access
 from osteorehab.core.charts import inline_svg
@@ -21,10 +21,12 @@ from osteorehab.patients.models import Patient
 from osteorehab.patients.views import medication_rows
 
 from . import domain, reports
-from .cohort import EpisodeRow, Filters, analysis_table, cohort, cohort_rows, follow_up_items
+from .cohort import EpisodeRow, Filters, analysis_table, cohort_rows, episodes_of
 from .figures import measure_drawing, measure_label, weeks_drawing, weeks_label
 from .forms import CohortFilterForm
 from .selectors import progress
+from .summary import cohort_of, unsummarised
+from .tasks import cohort_summaries_missing
 
 FAMILY_SIDE = (Role.PATIENT, Role.CAREGIVER)
 
@@ -65,11 +67,7 @@ def patient_progress(request: AuthedRequest, patient_id: int) -> HttpResponse:
 @login_required
 def my_progress(request: AuthedRequest) -> HttpResponse:
     """The patient's own progress, phone first."""
-    require_role(request.user, Role.PATIENT)
-    own = visible_patients(request.user).first()
-    if own is None:
-        raise Http404
-    return _progress_page(request, patient_for(request, own.pk, part=Part.PROGRESS))
+    return _progress_page(request, own_patient(request, part=Part.PROGRESS))
 
 
 def _pdf(pdf: bytes, name: str) -> HttpResponse:
@@ -111,7 +109,8 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
     """The program's cohort: enrolment and retention, adherence, change from baseline with
     confidence intervals, falls and re-fracture rates, follow-up completion and the
     fracture-liaison indicators. Aggregates only: no patient is named, so no patient's record
-    is read (the data set's export is)."""
+    is read (the data set's export is). Summed up from the episodes' summaries of the day
+    (`summary`); those missing are asked for (at once where jobs run inline)."""
     require_role(request.user, Role.LEAD, Role.ADMIN)
     form = CohortFilterForm(request.GET or None, organisation_id=request.user.organisation_id)
     context: dict[str, Any] = {
@@ -121,9 +120,15 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
     }
     if form.is_bound and not form.is_valid():
         return render(request, "outcomes/dashboard.html", context, status=400)
+    filters = form.filters() if form.is_bound else Filters()
+    episodes = episodes_of(request.user.organisation_id, filters)
     today = timezone.localdate()
-    rows = _cohort_rows(request, form)
-    context["cohort"] = cohort(rows, follow_up_items(rows, today), today)
+    missing = unsummarised(episodes, today).count()
+    if missing:
+        cohort_summaries_missing(request.user.organisation_id)
+        missing = unsummarised(episodes, today).count()  # none left where jobs run inline
+    context["cohort"] = cohort_of(request.user.organisation_id, filters, today)
+    context["missing"] = missing
     context["query"] = request.GET.urlencode()
     return render(request, "outcomes/dashboard.html", context)
 

@@ -39,7 +39,7 @@ from .models import (
 )
 
 # Demo data only: printed by `make run`, never for real use.
-DEMO_PASSWORD = "rehab-demo-2026"  # noqa: S105
+DEMO_PASSWORD = "rehab-demo-2026"  # noqa: S105  # nosec B105  # the demo's published password
 
 STAFF = [
     ("counsellor", "Li Na", Role.COUNSELLOR),
@@ -102,7 +102,7 @@ def _name(rng: random.Random) -> tuple[str, str, str]:
 def build_demo(
     *, patients: int = 12, seed: int = 2026, today: date, earlier_year: bool = False
 ) -> DemoProgram:
-    rng = random.Random(seed)  # noqa: S311  (reproducible demo data, not secrets)
+    rng = random.Random(seed)  # noqa: S311  # nosec B311  # reproducible demo data, not secrets
     password = make_password(DEMO_PASSWORD)  # hashed once: Argon2 is slow on purpose
     organisation = Organisation.objects.create(name="Riverside Osteoporosis Program")
     site = Site.objects.create(organisation=organisation, name="Riverside Rehabilitation Centre")

@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -359,12 +359,17 @@ def family_sharing_in_force(patient: Patient) -> bool | None:
 
 @transaction.atomic
 def episode_open(*, patient: Patient, by: User, referred_on: date) -> Episode:
+    already = ValidationError(_("The patient already has an open program episode."))
     if patient.episodes.exclude(status__in=CLOSED).exists():
-        raise ValidationError(_("The patient already has an open program episode."))
+        raise already
     _refuse_dates(patient.date_of_birth, referred_on=referred_on)
-    episode = Episode.objects.create(
-        patient=patient, referred_on=referred_on, status_since=referred_on
-    )
+    try:
+        with transaction.atomic():
+            episode = Episode.objects.create(
+                patient=patient, referred_on=referred_on, status_since=referred_on
+            )
+    except IntegrityError:  # another user opened one since the check: the constraint says so
+        raise already from None
     EpisodeStatusChange.objects.create(
         episode=episode, to_status=EpisodeStatus.REFERRED, on=referred_on, by=by
     )
@@ -412,19 +417,23 @@ def episode_move(
 
 @transaction.atomic
 def care_team_assign(*, patient: Patient, by: User, care_team: CareTeam) -> Patient:
-    _check_care_team(care_team, patient.organisation_id)
-    before = patient.care_team.name
-    patient.care_team = care_team
-    patient.version += 1
-    patient.save(update_fields=["care_team", "version", "updated_at"])
+    # Locked and counted from the stored version: a version counted from the caller's copy
+    # could go back to a number an open edit form holds, and that form would then overwrite
+    # the changes saved since it was shown.
+    locked = Patient.objects.select_for_update().select_related("care_team").get(pk=patient.pk)
+    _check_care_team(care_team, locked.organisation_id)
+    before = locked.care_team.name
+    locked.care_team = care_team
+    locked.version += 1
+    locked.save(update_fields=["care_team", "version", "updated_at"])
     audit_write(
         by=by,
-        obj=patient,
-        patient_id=patient.pk,
+        obj=locked,
+        patient_id=locked.pk,
         created=False,
         changes={"care_team": [before, care_team.name]},
     )
-    return patient
+    return locked
 
 
 def _check_actions(actions: list[str]) -> list[str]:
@@ -680,6 +689,6 @@ def patient_login_set(*, patient: Patient, by: User, username: str, password: st
         obj=user,
         patient_id=patient.pk,
         created=created,
-        changes={"username": username, "password": "set"},
+        changes={"username": username, "password": "set"},  # nosec B105  # no password: "set"
     )
     return user

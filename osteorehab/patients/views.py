@@ -27,10 +27,10 @@ from osteorehab.accounts.models import CareTeam, User
 from osteorehab.alerts.models import Alert
 from osteorehab.audit.services import note_access
 from osteorehab.core.forms import run_service
+from osteorehab.core.numbers import id_from
 from osteorehab.core.types import AuthedRequest
 from osteorehab.family.services import encouragements_shown
-from osteorehab.followup.models import ScheduleItem
-from osteorehab.followup.selectors import Scheduled, due_items
+from osteorehab.followup.selectors import follow_ups
 
 from . import services
 from .domain import OPEN, Adherence, EpisodeStatus, join_code_shown
@@ -97,7 +97,8 @@ def caseload(request: AuthedRequest) -> HttpResponse:
             open_alert=Exists(Alert.objects.open().filter(patient=OuterRef("pk"))),
         )
     )
-    query = request.GET.get("q", "").strip()
+    # no stored name holds a NUL character, and PostgreSQL refuses one in a query: dropped
+    query = request.GET.get("q", "").replace("\x00", "").strip()
     if query:
         patients = patients.filter(
             Q(family_name__icontains=query)
@@ -109,25 +110,17 @@ def caseload(request: AuthedRequest) -> HttpResponse:
     if status in EpisodeStatus.__members__.values():
         patients = patients.filter(current_status=status)
     team = request.GET.get("team", "")
-    if team.isdigit():
-        patients = patients.filter(care_team_id=int(team))
+    team_id = id_from(team)
+    if team_id is not None:
+        patients = patients.filter(care_team_id=team_id)
     sort = request.GET.get("sort", "name")
     patients = patients.order_by(*SORTS.get(sort, SORTS["name"]), "pk")
     page = Paginator(patients, PAGE_SIZE).get_page(request.GET.get("page"))
     note_access([p.pk for p in page], view_name="patients:caseload", listed=True)
-    # Each listed patient's most urgent follow-up (due, overdue or missed), else the next one.
-    today = timezone.localdate()
-    follow_ups: dict[int, Scheduled] = {}
-    for scheduled in due_items(Patient.objects.filter(pk__in=[p.pk for p in page]), today):
-        follow_ups.setdefault(scheduled.item.patient_id, scheduled)
-    upcoming = ScheduleItem.objects.in_open_episodes().not_cancelled().filter(opens_on__gt=today)
-    next_items = {
-        item.patient_id: item
-        for item in upcoming.filter(patient__in=[p.pk for p in page]).order_by("-due_on", "-pk")
-    }  # the earliest wins, being set last
+    listed = follow_ups([p.pk for p in page], timezone.localdate())
     context = {
         "page": page,
-        "rows": [(p, follow_ups.get(p.pk), next_items.get(p.pk)) for p in page],
+        "rows": [(p, listed.get(p.pk)) for p in page],
         "query": query,
         "status": status,
         "team": team,

@@ -256,11 +256,16 @@ class GoalRating(models.Model):
         _("rated by"), max_length=10, choices=RatedAs.choices, default=RatedAs.CLINICIAN
     )
     rated_at = models.DateTimeField(auto_now_add=True)
+    # the patient's form's key: the rating sent twice is one rating (core.idempotency)
+    client_key = models.UUIDField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-rated_on", "-id"]
         verbose_name = _("goal rating")
         verbose_name_plural = _("goal ratings")
+        constraints = [
+            models.UniqueConstraint(fields=["goal", "client_key"], name="goal_rating_key_once")
+        ]
 
     def __str__(self) -> str:
         return f"{self.level} {self.rated_on}"

@@ -8,16 +8,16 @@ from typing import Any, cast
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from osteorehab.accounts.access import patient_for, require_role, visible_patients
-from osteorehab.accounts.domain import Action, Part, Role
+from osteorehab.accounts.access import own_patient
+from osteorehab.accounts.domain import Action, Part
 from osteorehab.assessments.self_test import questionnaires_waiting
-from osteorehab.core.forms import run_service
+from osteorehab.core.forms import KeyedForm, run_service
 from osteorehab.core.types import AuthedRequest
 from osteorehab.followup.selectors import check_ups, patient_schedule
 from osteorehab.patients.models import Patient
@@ -28,11 +28,7 @@ from .selectors import goal_attainment, measure_values
 
 
 def _own_patient(request: AuthedRequest, action: Action = Action.VIEW) -> Patient:
-    require_role(request.user, Role.PATIENT)
-    patient = visible_patients(request.user).first()
-    if patient is None:
-        raise Http404
-    return patient_for(request, patient.pk, part=Part.PLAN, action=action)
+    return own_patient(request, part=Part.PLAN, action=action)
 
 
 def _current(goal: Goal, rating: GoalRating | None) -> int:
@@ -76,7 +72,9 @@ def my_goals(request: AuthedRequest) -> HttpResponse:
     )
 
 
-class MyRatingForm(forms.Form):
+class MyRatingForm(KeyedForm):
+    key_required = False  # the key came later than the form (core.forms.KeyedForm)
+
     level = forms.TypedChoiceField(
         label=gettext_lazy("Which sentence fits you best now?"),
         coerce=int,
@@ -109,7 +107,11 @@ def my_goal_rate(request: AuthedRequest, goal_id: int) -> HttpResponse:
     if request.method == "POST" and run_service(
         form,
         lambda d: services.goal_rate(
-            goal=goal, by=request.user, level=d["level"], rated_on=timezone.localdate()
+            goal=goal,
+            by=request.user,
+            level=d["level"],
+            rated_on=timezone.localdate(),
+            client_key=d["client_key"],
         ),
     ):
         messages.success(request, _("Thank you. Your answer has been sent to your care team."))

@@ -5,6 +5,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
+from django.db.models import Prefetch
 from django.utils import translation
 from django.utils.translation import get_language, gettext
 
@@ -42,7 +43,9 @@ def names(language: str) -> dict[str, str]:
 def goal_attainment(patient: Patient) -> tuple[list[tuple[Goal, GoalRating | None]], Result | None]:
     """Each goal with its latest rating, and the GAS T-score over them (1.11): a goal not yet
     rated counts at its starting level; None when no goal carries weight."""
-    goals = list(patient.goals.prefetch_related("ratings__rated_by"))
+    # the raters with their ratings: one query for both, rated or not, however many ratings
+    ratings = Prefetch("ratings", queryset=GoalRating.objects.select_related("rated_by"))
+    goals = list(patient.goals.prefetch_related(ratings))
     rows = [(goal, next(iter(goal.ratings.all()), None)) for goal in goals]
     scored = [
         {"attained": rating.level if rating else goal.baseline_level, "weight": goal.weight}

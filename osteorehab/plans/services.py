@@ -4,6 +4,7 @@ author, role and reason, in one transaction with its audit event."""
 from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
+from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -15,6 +16,7 @@ from osteorehab.accounts.domain import CLINICAL_ROLES, Role
 from osteorehab.accounts.models import User
 from osteorehab.assessments.instruments import INSTRUMENTS
 from osteorehab.audit.services import audit_write
+from osteorehab.core.idempotency import kept, save_once
 from osteorehab.patients.domain import event_date_refusal
 from osteorehab.patients.models import Patient
 from osteorehab.patients.services import refuse
@@ -221,10 +223,22 @@ def _rater(goal: Goal, by: User) -> RatedAs:
 
 
 @transaction.atomic
-def goal_rate(*, goal: Goal, by: User, level: int, rated_on: date, note: str = "") -> GoalRating:
+def goal_rate(
+    *,
+    goal: Goal,
+    by: User,
+    level: int,
+    rated_on: date,
+    note: str = "",
+    client_key: UUID | None = None,
+) -> GoalRating:
     """How far the goal is attained at a review (-2..+2), by a clinician or by the patient
-    themself (kept as such)."""
+    themself (kept as such). The form sent again with its key (`client_key`) answers the rating
+    it stored, and writes nothing."""
     rated_as = _rater(goal, by)
+    earlier = kept(GoalRating, goal=goal, client_key=client_key)
+    if earlier is not None:
+        return earlier
     if level not in dict(GAS_LEVELS):
         raise ValidationError({"level": _("Choose one of the five levels.")})
     refuse(
@@ -237,9 +251,20 @@ def goal_rate(*, goal: Goal, by: User, level: int, rated_on: date, note: str = "
     )
     if rated_on < timezone.localdate(goal.created_at):
         raise ValidationError({"rated_on": _("A goal cannot be rated before it was set.")})
-    rating = GoalRating.objects.create(
-        goal=goal, level=level, rated_on=rated_on, note=note, rated_by=by, rated_as=rated_as
+    rating, created = save_once(
+        GoalRating(
+            goal=goal,
+            level=level,
+            rated_on=rated_on,
+            note=note,
+            rated_by=by,
+            rated_as=rated_as,
+            client_key=client_key,
+        ),
+        key={"goal": goal, "client_key": client_key},
     )
+    if not created:
+        return rating
     audit_write(
         by=by,
         obj=rating,

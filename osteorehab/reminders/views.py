@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from osteorehab.accounts.access import require_role
 from osteorehab.accounts.domain import Role
 from osteorehab.core.forms import run_service
+from osteorehab.core.numbers import id_from
 from osteorehab.core.types import AuthedRequest
 
 from . import services
@@ -80,9 +81,10 @@ def notifications_read(request: AuthedRequest) -> HttpResponse:
     if not named:
         services.notifications_mark_read(user=request.user)
         return redirect("reminders:notifications")
-    if not named.isdigit():
+    notification_id = id_from(named)
+    if notification_id is None:
         raise Http404
-    notification = get_object_or_404(Notification, pk=int(named), user=request.user)
+    notification = get_object_or_404(Notification, pk=notification_id, user=request.user)
     services.notifications_mark_read(user=request.user, notification_id=notification.pk)
     if "open" in request.POST and url_has_allowed_host_and_scheme(
         notification.url, allowed_hosts={request.get_host()}, require_https=request.is_secure()

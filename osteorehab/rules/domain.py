@@ -39,6 +39,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
 from fractions import Fraction
+from functools import cached_property
 from typing import Any
 
 from osteorehab.accounts.domain import Role
@@ -320,6 +321,20 @@ class History:
     facts: Facts = field(default_factory=lambda: Facts(Profile()))
     family_consented: bool = False
 
+    @cached_property
+    def safety(self) -> PlanSafety:
+        """What the plan's safety layer allows these facts (worked out once a history)."""
+        return PlanSafety.of(self.facts)
+
+    @cached_property
+    def sessions_by_exercise(self) -> dict[str, list[Logged]]:
+        """The sessions of each exercise, oldest first (each rule on sessions reads them by
+        exercise; sorted once, not once a rule)."""
+        found: dict[str, list[Logged]] = {}
+        for session in sorted(self.sessions, key=lambda s: (s.day, s.id)):
+            found.setdefault(session.exercise, []).append(session)
+        return found
+
 
 # ---- What a firing proposes ----
 
@@ -579,12 +594,10 @@ def _sessions(history: History, planned: PlanItem, today: date) -> list[Logged]:
     LOOKBACK_DAYS), oldest first."""
     rows = [
         s
-        for s in history.sessions
-        if s.exercise == planned.item.exercise
-        and s.plan_version >= planned.since_version
-        and _within(s.day, today, LOOKBACK_DAYS)
+        for s in history.sessions_by_exercise.get(planned.item.exercise, ())
+        if s.plan_version >= planned.since_version and _within(s.day, today, LOOKBACK_DAYS)
     ]
-    return sorted(rows, key=lambda s: (s.day, s.id))[-RECENT_SESSIONS:]
+    return rows[-RECENT_SESSIONS:]
 
 
 @dataclass(frozen=True)
@@ -599,9 +612,19 @@ def _taken(history: History, planned: PlanItem) -> frozenset[str]:
     return frozenset(p.item.exercise for p in history.plan) - {planned.item.exercise}
 
 
+# The last `_stepped` worked out: the fatigue, pain and easy-session rules all read it, one
+# after another, for the same history (the history is held, so its identity stays its own).
+_last_stepped: "tuple[History, date, Library, list[Stepped]] | None" = None
+
+
 def _stepped(history: History, today: date, library: Library) -> list[Stepped]:
     """Each plan item with its recent sessions and the step the prescription proposes from
-    them (`plans.domain.propose`: high effort, then pain, then easy sessions)."""
+    them (`plans.domain.propose`: high effort, then pain, then easy sessions); worked out once
+    for the three rules that read it."""
+    global _last_stepped
+    last = _last_stepped
+    if last is not None and last[0] is history and last[1] == today and last[2] is library:
+        return last[3]
     found = []
     for planned in sorted(history.plan, key=lambda p: p.item.exercise):
         if planned.item.exercise not in library:
@@ -619,6 +642,7 @@ def _stepped(history: History, today: date, library: Library) -> list[Stepped]:
             else None
         )
         found.append(Stepped(planned, sessions, proposal))
+    _last_stepped = (history, today, library, found)
     return found
 
 
@@ -626,7 +650,7 @@ def _item_change(
     planned: PlanItem, proposal: Proposal, history: History, library: Library
 ) -> ItemChange:
     exercise = library[planned.item.exercise]
-    offered = easier(exercise, library, PlanSafety.of(history.facts), _taken(history, planned))
+    offered = easier(exercise, library, history.safety, _taken(history, planned))
     return ItemChange(
         exercise=exercise.code,
         step=proposal.step,

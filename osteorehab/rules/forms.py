@@ -1,7 +1,8 @@
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -107,3 +108,33 @@ class ModifyForm(forms.Form):
             frequency=data.get("frequency", ""),
             tasks=tuple(domain.Task(task) for task in data["tasks"]),
         )
+
+
+def modify_data(
+    change: domain.Change,
+    *,
+    edits: Sequence[Mapping[str, Any]],
+    module: str,
+    frequency: str,
+    tasks: Sequence[str] | None,
+    reason: str,
+) -> dict[str, Any]:
+    """ModifyForm's fields for a change given as data (the JSON API), so that it is checked as
+    the page checks it. Each edit names the proposal's exercise it changes; what is not given
+    stays as proposed."""
+    index = {item.exercise: n for n, item in enumerate(change.items)}
+    data: dict[str, Any] = {f"to_{n}": item.to_exercise for n, item in enumerate(change.items)}
+    for edit in edits:
+        if edit["exercise"] not in index:
+            raise ValidationError(_("Only the exercises of the proposal can be changed here."))
+        n = index[edit["exercise"]]
+        data[f"to_{n}"] = edit["to_exercise"]
+        data.update(
+            {f"{f}_{n}": edit[f] for f in ("sets", "reps", "minutes") if edit.get(f) is not None}
+        )
+    if change.module:
+        data["module"] = module or change.module
+        data["frequency"] = frequency or change.frequency
+    data["tasks"] = list(tasks) if tasks is not None else [task.value for task in change.tasks]
+    data["reason"] = reason
+    return data

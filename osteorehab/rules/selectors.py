@@ -1,10 +1,10 @@
 """Reads for the adjustment rules: the patients in the program, each one's history as the rules
-read it (a fixed number of queries for a whole batch of patients, plus a few for each patient
-with a plan), and the proposals as the pages show them."""
+read it (a fixed number of queries for a whole batch of patients), and the proposals as the
+pages show them."""
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -15,12 +15,12 @@ from django.utils.translation import gettext
 
 from osteorehab.accounts.domain import Action, Role, may
 from osteorehab.assessments.models import Assessment
-from osteorehab.assessments.selectors import patient_baseline
+from osteorehab.assessments.selectors import baseline_profiles
 from osteorehab.assessments.templatetags.assessments import code_words, instrument_name
 from osteorehab.followup.domain import MARKED_HELD, Status
-from osteorehab.followup.models import Kind
-from osteorehab.followup.selectors import due_items
-from osteorehab.logbook import domain as logbook
+from osteorehab.followup.models import Kind, ScheduleItem
+from osteorehab.followup.selectors import administered_days, standing_of
+from osteorehab.logbook.adherence import Span, adherence_of
 from osteorehab.logbook.models import (
     CheckIn,
     CompletionChoice,
@@ -28,10 +28,10 @@ from osteorehab.logbook.models import (
     FallReport,
     SkipReasonChoice,
 )
-from osteorehab.logbook.selectors import day_rows
 from osteorehab.patients.domain import OPEN
 from osteorehab.patients.models import Caregiver, Consent, ConsentKind, Patient
-from osteorehab.plans.domain import items_of, recorded_facts
+from osteorehab.plans.domain import RECENT_SESSIONS, items_of, recorded_facts
+from osteorehab.plans.exercises import Dose
 from osteorehab.plans.models import Goal, GoalRating, PlanVersion
 from osteorehab.plans.selectors import names
 from osteorehab.psychology.domain import FREQUENCY_WORDS, MODULES_BY_CODE, Frequency, more_often
@@ -75,25 +75,36 @@ def _assessments(ids: Sequence[int], since: date) -> list[dict[str, Any]]:
     return list(rows.values())
 
 
-def _plans(ids: Sequence[int]) -> dict[int, list[PlanVersion]]:
-    versions: dict[int, list[PlanVersion]] = defaultdict(list)
-    rows = PlanVersion.objects.filter(plan__patient_id__in=ids).select_related("plan")
-    for version in rows.order_by("number"):
-        versions[version.plan.patient_id].append(version)
+@dataclass(frozen=True)
+class Version:
+    """A plan version as the rules read it: its number and stored document."""
+
+    number: int
+    content: dict[str, Any]
+
+
+def _plans(ids: Sequence[int]) -> dict[int, list[Version]]:
+    versions: dict[int, list[Version]] = defaultdict(list)
+    rows = PlanVersion.objects.filter(plan__patient_id__in=ids).order_by("number")
+    for patient_id, number, content in rows.values_list("plan__patient_id", "number", "content"):
+        versions[patient_id].append(Version(number, content))
     return versions
 
 
-def plan_items(versions: Sequence[PlanVersion]) -> tuple[domain.PlanItem, ...]:
+def plan_items(versions: Sequence[Version]) -> tuple[domain.PlanItem, ...]:
     """The latest version's items, each with the version from which its exercise and dose have
-    been as they are now (versions in number order)."""
+    been as they are now (versions in number order; the earlier ones' doses only are read)."""
     if not versions:
         return ()
-    contents = [{i.exercise: i.dose for i in items_of(v.content)} for v in versions]
+    doses = [
+        {raw["exercise"]: Dose(**raw["dose"]) for raw in v.content.get("items", ())}
+        for v in versions
+    ]
     found = []
     for item in items_of(versions[-1].content):
         since = versions[-1].number
-        for version, doses in zip(reversed(versions[:-1]), reversed(contents[:-1]), strict=True):
-            if doses.get(item.exercise) != item.dose:
+        for version, earlier in zip(reversed(versions[:-1]), reversed(doses[:-1]), strict=True):
+            if earlier.get(item.exercise) != item.dose:
                 break
             since = version.number
         found.append(domain.PlanItem(item, since))
@@ -116,38 +127,77 @@ def _family_consented(ids: Sequence[int]) -> set[int]:
     return {pk for pk, granted in latest.items() if granted and pk in joined}
 
 
-def _overdue(patients: QuerySet[Patient], today: date) -> dict[int, list[domain.Overdue]]:
+def _overdue(ids: Sequence[int], today: date) -> dict[int, list[domain.Overdue]]:
     """The follow-up items past their due date, not done, whose window is still open: those
-    the patient can still do (a team review is the team's own, not the patient's)."""
+    the patient can still do (a team review is the team's own, not the patient's). Only the
+    items that can be overdue are read (past their due date, window open: `item_status`), with
+    the follow-up app's own rules for whether they were done (three queries)."""
+    items = list(
+        ScheduleItem.objects.in_open_episodes()
+        .not_cancelled()
+        .filter(patient_id__in=ids, due_on__lt=today, closes_on__gte=today)
+        .exclude(kind__in=sorted(MARKED_HELD))
+        .select_related("episode")
+    )
     found: dict[int, list[domain.Overdue]] = defaultdict(list)
+    if not items:
+        return found
     with translation.override("en"):
-        for scheduled in due_items(patients, today):
+        for scheduled in standing_of(items, administered_days(items, ids, today), today):
             item = scheduled.item
-            if scheduled.status == Status.OVERDUE and scheduled.kind not in MARKED_HELD:
+            if scheduled.status == Status.OVERDUE:
                 what = str(Kind(item.kind).label)
                 found[item.patient_id].append(domain.Overdue(item.pk, what, item.due_on))
     return found
 
 
-def _weeks(patient: Patient, today: date, logs: list[ExerciseLog]) -> tuple[domain.Week, ...]:
-    """The last complete weeks the adherence rule reads, from the log's day rows (one query)."""
+def _weeks(ids: Sequence[int], today: date) -> dict[int, tuple[domain.Week, ...]]:
+    """The last complete weeks the adherence rule reads, for each patient (one query)."""
     monday = today - timedelta(days=today.weekday())
-    since = monday - timedelta(weeks=domain.ADHERENCE_WEEKS)
-    rows = day_rows(patient, since, monday - timedelta(days=1), logs)
-    weeks = []
-    for start in range(domain.ADHERENCE_WEEKS):
-        first = since + timedelta(weeks=start)
-        counted = logbook.adherence(
-            row.state for row in rows if first <= row.day < first + timedelta(weeks=1)
+    mondays = [monday - timedelta(weeks=n) for n in range(domain.ADHERENCE_WEEKS, 0, -1)]
+    spans = {
+        (pk, first): Span(pk, first, first + timedelta(days=6)) for pk in ids for first in mondays
+    }
+    counted = adherence_of(list(spans.values()))
+    return {
+        pk: tuple(
+            domain.Week(first, *astuple(counted[spans[(pk, first)]].adherence)) for first in mondays
         )
-        weeks.append(domain.Week(first, counted.planned, counted.done, counted.partly))
-    return tuple(weeks)
+        for pk in ids
+    }
+
+
+SESSION_FIELDS = (
+    "patient_id", "id", "day", "exercise", "plan_version", "completion", "effort", "pain",
+    "skip_reason",
+)  # fmt: skip
+
+
+def _sessions(ids: Sequence[int], since: date, today: date) -> dict[int, list[domain.Logged]]:
+    """The sessions the rules read: each exercise's last RECENT_SESSIONS at its current dose
+    within the lookback (`domain._sessions`), a plan version on. Whichever version the dose has
+    been the same from, those sessions are among the last RECENT_SESSIONS of each version, so
+    the database gives those and no more (one query)."""
+    place = Window(
+        RowNumber(),
+        partition_by=[F("patient_id"), F("exercise"), F("plan_version")],
+        order_by=[F("day").desc(), F("id").desc()],
+    )
+    found: dict[int, list[domain.Logged]] = defaultdict(list)
+    for patient_id, *logged in (
+        ExerciseLog.objects.filter(patient_id__in=ids, day__gt=since, day__lte=today)
+        .annotate(place=place)
+        .filter(place__lte=RECENT_SESSIONS)
+        .order_by()
+        .values_list(*SESSION_FIELDS)
+    ):
+        found[patient_id].append(domain.Logged(*logged))
+    return found
 
 
 def histories(patients: Sequence[Patient], today: date) -> dict[int, domain.History]:
-    """Each patient's history as the rules read it: about ten queries for the batch, and for
-    each patient with a plan one more (the adherence's plan versions), and the profile the
-    exercise steps are checked against for those with recent sessions."""
+    """Each patient's history as the rules read it: a fixed number of queries for the whole
+    batch (about fifteen), whatever its size and the length of the histories."""
     ids = [patient.pk for patient in patients]
     since = today - timedelta(days=domain.LOOKBACK_DAYS)
     scores: dict[int, list[domain.Score]] = defaultdict(list)
@@ -162,71 +212,55 @@ def histories(patients: Sequence[Patient], today: date) -> dict[int, domain.Hist
                 row.get("items", ()),
             )
         )
-    logs: dict[int, list[ExerciseLog]] = defaultdict(list)
-    for log in ExerciseLog.objects.filter(patient_id__in=ids, day__gt=since, day__lte=today).only(
-        "id", "patient_id", "day", "exercise", "plan_version", "completion", "effort", "pain",
-        "skip_reason",
-    ):  # fmt: skip
-        logs[log.patient_id].append(log)
+    sessions = _sessions(ids, since, today)
     checks: dict[int, list[domain.Check]] = defaultdict(list)
-    for check in CheckIn.objects.filter(
-        patient_id__in=ids, day__gt=today - timedelta(days=CHECK_IN_DAYS), day__lte=today
-    ).values("id", "patient_id", "day", "fatigue", "pain"):
-        checks[check["patient_id"]].append(
-            domain.Check(check["id"], check["day"], check["fatigue"], check["pain"])
+    for patient_id, pk, day, fatigue, pain in (
+        CheckIn.objects.filter(
+            patient_id__in=ids, day__gt=today - timedelta(days=CHECK_IN_DAYS), day__lte=today
         )
+        .order_by()
+        .values_list("patient_id", "id", "day", "fatigue", "pain")
+    ):
+        checks[patient_id].append(domain.Check(pk, day, fatigue, pain))
     falls: dict[int, list[domain.Fall]] = defaultdict(list)
-    for fall in FallReport.objects.filter(
-        patient_id__in=ids, happened_on__gt=since, happened_on__lte=today
-    ).values("id", "patient_id", "happened_on", "injury", "could_get_up"):
-        falls[fall["patient_id"]].append(
-            domain.Fall(fall["id"], fall["happened_on"], fall["injury"], fall["could_get_up"])
-        )
+    for patient_id, pk, day, injury, could_get_up in (
+        FallReport.objects.filter(patient_id__in=ids, happened_on__gt=since, happened_on__lte=today)
+        .order_by()
+        .values_list("patient_id", "id", "happened_on", "injury", "could_get_up")
+    ):
+        falls[patient_id].append(domain.Fall(pk, day, injury, could_get_up))
     ratings: dict[int, list[domain.Rating]] = defaultdict(list)
-    for rating in GoalRating.objects.filter(
-        goal__patient_id__in=ids, rated_on__gt=since, rated_on__lte=today
-    ).values("id", "goal_id", "goal__patient_id", "rated_on", "level"):
-        ratings[rating["goal__patient_id"]].append(
-            domain.Rating(rating["id"], rating["goal_id"], rating["rated_on"], rating["level"])
-        )
-    plans = _plans(ids)
+    for patient_id, pk, goal_id, day, level in (
+        GoalRating.objects.filter(goal__patient_id__in=ids, rated_on__gt=since, rated_on__lte=today)
+        .order_by()
+        .values_list("goal__patient_id", "id", "goal_id", "rated_on", "level")
+    ):
+        ratings[patient_id].append(domain.Rating(pk, goal_id, day, level))
+    versions = _plans(ids)
+    plans = {pk: plan_items(mine) for pk, mine in versions.items()}
+    planned = [pk for pk in ids if plans.get(pk)]
+    # the profile the exercise steps are checked against, for those with sessions to step
+    profiles = baseline_profiles([pk for pk in planned if sessions.get(pk)])
+    weeks = _weeks(planned, today)
     consented = _family_consented(ids)
-    overdue = _overdue(Patient.objects.filter(pk__in=ids), today)
-    found = {}
-    for patient in patients:
-        versions = plans.get(patient.pk, [])
-        plan = plan_items(versions)
-        mine = logs.get(patient.pk, [])
-        facts = (
-            recorded_facts(versions[-1].content, patient_baseline(patient).profile)
-            if plan and mine
-            else domain.History().facts
+    overdue = _overdue(ids, today)
+    return {
+        pk: domain.History(
+            assessments=tuple(scores.get(pk, ())),
+            sessions=tuple(sessions.get(pk, ())),
+            check_ins=tuple(checks.get(pk, ())),
+            falls=tuple(falls.get(pk, ())),
+            weeks=weeks.get(pk, ()),
+            ratings=tuple(ratings.get(pk, ())),
+            overdue=tuple(overdue.get(pk, ())),
+            plan=plans.get(pk, ()),
+            facts=recorded_facts(versions[pk][-1].content, profiles[pk])
+            if pk in profiles
+            else domain.History().facts,
+            family_consented=pk in consented,
         )
-        found[patient.pk] = domain.History(
-            assessments=tuple(scores.get(patient.pk, ())),
-            sessions=tuple(
-                domain.Logged(
-                    log.pk,
-                    log.day,
-                    log.exercise,
-                    log.plan_version,
-                    log.completion,
-                    log.effort,
-                    log.pain,
-                    log.skip_reason,
-                )
-                for log in mine
-            ),
-            check_ins=tuple(checks.get(patient.pk, ())),
-            falls=tuple(falls.get(patient.pk, ())),
-            weeks=_weeks(patient, today, mine) if plan else (),
-            ratings=tuple(ratings.get(patient.pk, ())),
-            overdue=tuple(overdue.get(patient.pk, ())),
-            plan=plan,
-            facts=facts,
-            family_consented=patient.pk in consented,
-        )
-    return found
+        for pk in ids
+    }
 
 
 # ---- The proposals as the pages show them ----

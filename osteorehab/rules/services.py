@@ -36,7 +36,7 @@ from osteorehab.assessments.instruments.base import Reason
 from osteorehab.assessments.models import Assessment
 from osteorehab.assessments.selectors import patient_baseline
 from osteorehab.assessments.services import ALERTED_ROLES
-from osteorehab.audit.services import audit_write
+from osteorehab.audit.services import audit_creations, audit_write
 from osteorehab.logbook.models import FallReport
 from osteorehab.logbook.services import ALERT_ROLES
 from osteorehab.patients.models import Patient
@@ -116,20 +116,24 @@ def proposals_find(*, patients: Sequence[Patient], today: date) -> list[Proposal
         batch_size=500,
     )
     created = list(Proposal.objects.filter(found_in=found_in).order_by("id"))
+    audit_creations(
+        by=None,
+        created=[
+            (
+                proposal,
+                proposal.patient_id,
+                {
+                    "rule": proposal.rule,
+                    "rule_version": proposal.rule_version,
+                    "role": proposal.role,
+                    "urgency": proposal.urgency,
+                    "fingerprint": proposal.fingerprint,
+                },
+            )
+            for proposal in created
+        ],
+    )
     for proposal in created:
-        audit_write(
-            by=None,
-            obj=proposal,
-            patient_id=proposal.patient_id,
-            created=True,
-            changes={
-                "rule": proposal.rule,
-                "rule_version": proposal.rule_version,
-                "role": proposal.role,
-                "urgency": proposal.urgency,
-                "fingerprint": proposal.fingerprint,
-            },
-        )
         firing = firings[(proposal.patient_id, proposal.fingerprint)]
         if firing.alerts:
             _alerts_reach(by_patient[proposal.patient_id], firing.alerts)
@@ -193,6 +197,14 @@ def sweep_run(
         if progress is not None:
             progress(run)
     return run
+
+
+def sweep_shares(*, batch: int = SWEEP_BATCH) -> list[list[int]]:
+    """Every patient in the program, in shares of `batch` patients by id: a sweep that the
+    workers share (`tasks.rules_for_patients`, one share each), for a program too large for
+    one worker's hour. Unlike `sweep_run`, its progress is the task queue's."""
+    ids = list(in_program().order_by("pk").values_list("pk", flat=True))
+    return [ids[start : start + batch] for start in range(0, len(ids), batch)]
 
 
 # ---- Deciding ----

@@ -19,6 +19,18 @@ def rules_for_patient(patient_id: int) -> None:
         proposals_find(patients=[patient], today=timezone.localdate())
 
 
+@task(retries=3, retry_delay=60)
+def rules_for_patients(patient_ids: list[int]) -> int:
+    """The rules on these patients' histories: one share of a sweep that several workers run at
+    once (`services.sweep_fan_out`). Idempotent, whoever runs it and however often: what was
+    proposed on the same data is stored once (the database's constraints). How many new."""
+    from .selectors import in_program
+    from .services import proposals_find
+
+    patients = list(in_program().filter(pk__in=patient_ids).order_by("pk"))
+    return len(proposals_find(patients=patients, today=timezone.localdate())) if patients else 0
+
+
 def rules_soon(patient: Patient) -> None:
     """Run the rules on the patient once the transaction that brought new data commits."""
     transaction.on_commit(lambda: rules_for_patient(patient.pk))

@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from django.db import connection
 from playwright.sync_api import (
     Browser,
     BrowserContext,
@@ -62,8 +63,15 @@ def chromium() -> str:
 
 
 @pytest.fixture(scope="session")
-def browser(chromium: str) -> Iterator[Browser]:
+def browser(chromium: str, django_db_setup: None) -> Iterator[Browser]:
+    # Playwright's driver runs the tests in a context of its own, where Django's connection is
+    # another object: it gets the snapshot of the database as the migrations left it, which each
+    # transactional test restores (serialized_rollback) and which tells its flush to leave the
+    # rows the migrations write (content types) to that snapshot.
+    migrated = getattr(connection, "_test_serialized_contents", None)
     with sync_playwright() as playwright:
+        if migrated is not None:
+            connection._test_serialized_contents = migrated  # type: ignore[attr-defined]
         browser = playwright.chromium.launch(
             executable_path=chromium, headless=True, args=CHROMIUM_ARGS
         )
@@ -121,6 +129,14 @@ def browsing(browser: Browser, live_server, request: pytest.FixtureRequest) -> I
     yield session
     for context in session.contexts:
         context.close()
+
+
+@pytest.fixture(autouse=True)
+def _database_as_migrated(django_db_serialized_rollback):
+    """Each browser test (a live server: real transactions) starts from the database as the
+    migrations left it, as the other transactional tests do: without it, the first one's
+    flush would take the exercise library and the other rows the migrations wrote from the
+    tests that run after it."""
 
 
 @pytest.fixture

@@ -528,6 +528,42 @@ def test_only_the_routed_role_decides_and_a_rejection_needs_a_reason(team, patie
     assert AuditEvent.objects.filter(target="rules.Proposal", action="update").count() == 1
 
 
+def test_a_proposal_is_modified_as_the_page_would_with_a_reason(team, patient):
+    proposal = anxious(patient)
+    url = f"/api/patients/{patient.pk}/decisions"
+    counsellor = token_client(member(team, Role.COUNSELLOR))
+
+    def modify(reason: str, **change: object) -> Any:
+        body = {"proposal": proposal.pk, "decision": "modify", "reason": reason, "change": change}
+        return counsellor.post(url, body, content_type=JSON)
+
+    no_reason = modify("", module="relaxation_mindfulness", frequency="weekly")
+    assert no_reason.status_code == 422
+    assert no_reason.json()["detail"][0]["loc"] == ["body", "reason"]
+    foreign = modify("Other", items=[{"exercise": "tai_chi", "to_exercise": "tai_chi"}])
+    assert foreign.status_code == 422
+    assert foreign.json()["detail"][0]["msg"] == (
+        "Only the exercises of the proposal can be changed here."
+    )
+    unknown = modify("Other", module="hypnosis", frequency="weekly")
+    assert unknown.json()["detail"][0]["loc"] == ["body", "module"]
+    done = modify(
+        "Relaxation first",
+        module="relaxation_mindfulness",
+        frequency="weekly",
+        tasks=["counsellor_review"],
+    )
+    assert done.status_code == 201
+    assert (done.json()["status"], done.json()["decision_reason"]) == (
+        "modified",
+        "Relaxation first",
+    )
+    proposal.refresh_from_db()
+    assert (proposal.decided_change or {})["module"] == "relaxation_mindfulness"
+    assert (proposal.decided_change or {})["tasks"] == ["counsellor_review"]
+    assert patient.module_frequencies.get().module == "relaxation_mindfulness"
+
+
 def test_a_proposal_of_another_patient_is_not_found_under_this_one(team, patient):
     other = make_patient(team)
     proposal = anxious(other)

@@ -18,7 +18,7 @@ from osteorehab.accounts.models import CareTeam
 from osteorehab.api.domain import COLUMNS
 from osteorehab.api.forms import ImportRowForm
 from osteorehab.api.models import ImportJob, ImportState
-from osteorehab.api.services import patients_import_run, patients_import_start
+from osteorehab.api.services import imports_stalled, patients_import_run, patients_import_start
 from osteorehab.audit.models import AuditEvent
 from osteorehab.patients.models import Patient
 from tests.factories import client_for, make_org, make_patient, make_team, make_user, member
@@ -212,6 +212,27 @@ def test_a_job_runs_once(team):
     job = imported(nurse, spreadsheet(GOOD))
     patients_import_run(str(job.pk))
     assert Patient.objects.count() == 3
+
+
+def test_a_job_whose_worker_died_is_marked_failed_after_half_an_hour(team, time_machine):
+    nurse = member(team, Role.NURSE)
+    time_machine.move_to("2026-11-02 09:00Z", tick=False)
+    job = patients_import_start(
+        by=nurse, file_name="patients.csv", data=spreadsheet(GOOD), language="zh-hans"
+    )
+    # a worker took it up and was killed while checking the rows
+    ImportJob.objects.filter(pk=job.pk).update(state=ImportState.CHECKING)
+    time_machine.move_to("2026-11-02 09:29Z", tick=False)
+    assert imports_stalled() == 0
+    time_machine.move_to("2026-11-02 09:31Z", tick=False)
+    assert imports_stalled() == 1
+    job.refresh_from_db()
+    assert (job.state, job.content, job.patient_ids) == (ImportState.FAILED, "", [])
+    assert job.problems == [
+        {"row": None, "column": "", "message": "导入因意外错误而中止，没有导入任何内容。"}
+    ]
+    assert AuditEvent.objects.filter(object_id=job.pk, changes__state=["checking", "failed"])
+    assert imports_stalled() == 0  # a finished job is left alone
 
 
 def test_the_columns_are_the_registration_forms_fields():

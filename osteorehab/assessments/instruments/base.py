@@ -17,6 +17,8 @@ from typing import Any
 # The scoring code's version, stored with every administered assessment: a change to any
 # scoring function that can change a result raises it.
 SCORER_VERSION = "1"
+# How many judgements a banding keeps made (Banding.judge): every total of a questionnaire.
+JUDGEMENTS_KEPT = 1000
 
 
 def gettext_noop(text: str) -> str:
@@ -163,11 +165,41 @@ class Banding:
     source: Source
     bands: tuple[Band, ...]
 
+    def __post_init__(self) -> None:
+        # the judgements made so far, by value (`judge`); not part of the banding's value
+        object.__setattr__(self, "_judged", {})
+
     def classify(self, value: float) -> Band | None:
         matches = [band for band in self.bands if band.contains(value)]
         if len(matches) > 1:  # a data error, caught by the tests of every instrument
             raise ValueError(f"{self.name}: bands overlap at {value}")
         return matches[0] if matches else None
+
+    def judge(self, value: float) -> tuple[Band | None, "Reason | None"]:
+        """The value's band (None: in none) and why it is there. Made once per value: a data
+        set scores the same few totals over and over, and the words take longer to make than
+        the rest of the scoring (a measurement's many values: only the first JUDGEMENTS_KEPT are
+        kept)."""
+        kept: dict[float, tuple[Band | None, Reason | None]] = self._judged  # type: ignore[attr-defined]
+        judged = kept.get(value)
+        if judged is None:
+            band = self.classify(value)
+            reason = (
+                None
+                if band is None
+                else Reason(
+                    "{value:g} is {limits}: {band} by {banding}, {source}",
+                    value=value,
+                    limits=band.describe(),
+                    band=band.label,
+                    banding=self.name,
+                    source=cited(self.source),
+                )
+            )
+            judged = band, reason
+            if len(kept) < JUDGEMENTS_KEPT:
+                kept[value] = judged
+        return judged
 
 
 @dataclass(frozen=True)
@@ -178,6 +210,12 @@ class Item:
     reverse: bool = False  # reverse-keyed: scored as (max + min - answer), or "no" scores 1
     loinc: str = ""
     option_labels: Mapping[Any, str] = field(default_factory=dict)  # answer -> its words
+    # each allowed answer's score (item_score), worked out once: a data set scores many rows
+    scores: Mapping[Any, int] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        scores = {option: item_score(self, option) for option in self.options}
+        object.__setattr__(self, "scores", scores)
 
 
 class InputError(ValueError):
@@ -208,9 +246,9 @@ class Result:
 
     def __post_init__(self) -> None:
         # Every flag has its words (a data error otherwise, caught by each instrument's tests).
-        unknown = [flag for flag in self.flags if flag not in FLAG_LABELS]
+        unknown = set(self.flags) - FLAG_LABELS.keys()
         if unknown:
-            raise ValueError(f"flags without words in FLAG_LABELS: {', '.join(unknown)}")
+            raise ValueError(f"flags without words in FLAG_LABELS: {', '.join(sorted(unknown))}")
 
     def as_dict(self) -> dict[str, Any]:
         """The result as the command line prints it (reasons in English)."""
@@ -223,7 +261,7 @@ class Result:
             "bands": dict(self.bands),
             "flags": list(self.flags),
             "subscales": dict(self.subscales),
-            **dict(self.figures),
+            **self.figures,
             "missing": list(self.missing),
             "prorated": self.prorated,
             "reasons": list(self.reasons),
@@ -285,6 +323,10 @@ def parse_cell(text: str) -> Any:
     """A typed-in value (a CSV cell, a form box) as the JSON input would hold it: true/false,
     whole numbers, decimals, else the text itself. The command line and the web forms both read
     answers through here, so they score alike."""
+    try:  # most cells are whole numbers: tried first (int() ignores the spaces around)
+        return int(text)
+    except ValueError:
+        pass
     text = text.strip()
     lowered = text.lower()
     if lowered in {"true", "false"}:
@@ -335,19 +377,10 @@ def classify_all(
     bands: dict[str, str | None] = {}
     reasons: list[Reason] = []
     for banding in bandings:
-        band = banding.classify(value)
+        band, reason = banding.judge(value)
         bands[banding.name] = band.code if band else None
-        if band:
-            reasons.append(
-                Reason(
-                    "{value:g} is {limits}: {band} by {banding}, {source}",
-                    value=value,
-                    limits=band.describe(),
-                    band=band.label,
-                    banding=banding.name,
-                    source=cited(banding.source),
-                )
-            )
+        if reason:
+            reasons.append(reason)
     return bands, reasons
 
 
@@ -388,17 +421,25 @@ def item_score(item: Item, answer: Any) -> int:
 
 
 def sum_items(
-    instrument: Instrument, data: Mapping[str, Any], items: Sequence[Item] | None = None
+    instrument: Instrument, answers: Sequence[Any], items: Sequence[Item] | None = None
 ) -> tuple[float | None, tuple[str, ...], bool, list[Reason]]:
-    """Sum of item scores under the instrument's missing-item rule.
+    """Sum of item scores (the answers as item_answers checked them) under the instrument's
+    missing-item rule.
 
     Returns (total or None, missing item keys, prorated?, reasons)."""
-    answers = item_answers(instrument, data)
-    chosen = items if items is not None else instrument.items
-    by_key = dict(zip((i.key for i in instrument.items), answers, strict=True))
-    answered = [(item, by_key[item.key]) for item in chosen if by_key[item.key] is not None]
-    missing = tuple(item.key for item in chosen if by_key[item.key] is None)
-    scores = [item_score(item, answer) for item, answer in answered]
+    if items is None:
+        pairs = zip(instrument.items, answers, strict=True)
+    else:
+        by_key = dict(zip((i.key for i in instrument.items), answers, strict=True))
+        pairs = zip(items, [by_key[item.key] for item in items], strict=True)
+    scores: list[int] = []
+    unanswered: list[str] = []
+    for item, answer in pairs:
+        if answer is None:
+            unanswered.append(item.key)
+        else:
+            scores.append(item.scores[answer])
+    missing = tuple(unanswered)
     if not missing:
         return float(sum(scores)), missing, False, []
     rule = instrument.missing_rule
@@ -424,13 +465,17 @@ def number(data: Mapping[str, Any], name: str, *, low: float, high: float, unit:
     value = data.get(name)
     if value is None:
         raise InputError(name, "required", f"{name} ({unit}) is required")
-    if isinstance(value, bool) or not isinstance(value, int | float) or math.isnan(value):
+    # NaN checked on floats only: an integer too large for a float (JSON has any) is a number,
+    # compared exactly below, and shown through Decimal
+    numeric = isinstance(value, int | float) and not isinstance(value, bool)
+    if not numeric or (isinstance(value, float) and math.isnan(value)):
         raise InputError(name, "not_a_number", f"{name} must be a number of {unit}")
     if not low <= value <= high:
+        got = value if isinstance(value, float) else Decimal(value)
         raise InputError(
             name,
             "out_of_range",
-            f"{name} must be between {low:g} and {high:g} {unit}; got {value:g}",
+            f"{name} must be between {low:g} and {high:g} {unit}; got {got:.6g}",
             low=low,
             high=high,
         )
@@ -450,14 +495,18 @@ def summed_result(
     instrument: Instrument,
     data: Mapping[str, Any],
     *,
+    answers: Sequence[Any] | None = None,
     flags: Sequence[str] = (),
     reasons: Sequence[Reason] = (),
     subscales: Mapping[str, float | None] | None = None,
     figures: Mapping[str, Any] | None = None,
 ) -> Result:
     """The result of a questionnaire scored as a sum: total, every banding, the missing-item
-    rule applied; extra flags, subscales and figures from the instrument's own module."""
-    total, missing, prorated, sum_reasons = sum_items(instrument, data)
+    rule applied; extra flags, subscales and figures from the instrument's own module.
+    `answers`: the data's items as item_answers checked them, when the caller has them."""
+    if answers is None:
+        answers = item_answers(instrument, data)
+    total, missing, prorated, sum_reasons = sum_items(instrument, answers)
     bands: dict[str, str | None] = {}
     band_reasons: list[Reason] = []
     if total is not None:

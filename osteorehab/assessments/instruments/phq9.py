@@ -70,19 +70,28 @@ SCREEN = Banding(
 # safety state is unknown and must be followed up (clinical-reference 1.1, item-9 safety rule).
 ITEM9_POSITIVE = "item9_positive"
 ITEM9_UNKNOWN = "item9_unanswered"
+ITEM9_REASONS = {
+    ITEM9_POSITIVE: Reason(
+        "item 9 answered above 0: urgent clinical risk assessment [clinical-reference 1.1]"
+    ),
+    ITEM9_UNKNOWN: Reason(
+        "item 9 unanswered: the safety state is unknown; follow up [clinical-reference 1.1]"
+    ),
+}
 
 
 def _syndrome(answers: list[Any]) -> str | None:
     """Spitzer 1999: a symptom counts at >= 2 (item 9 at >= 1); major depressive syndrome is
     >= 5 counted including item 1 or 2; other depressive syndrome 2-4 including item 1 or 2.
     Undecidable when an item is unanswered."""
-    if any(answer is None for answer in answers):
+    if None in answers:
         return None
     counted = [a >= (1 if n == 8 else 2) for n, a in enumerate(answers)]
     core = counted[0] or counted[1]
-    if core and sum(counted) >= 5:
+    symptoms = sum(counted)
+    if core and symptoms >= 5:
         return "major"
-    if core and 2 <= sum(counted) <= 4:
+    if core and 2 <= symptoms <= 4:
         return "other"
     return "none"
 
@@ -91,23 +100,12 @@ def score(data: Mapping[str, Any]) -> Result:
     answers = item_answers(PHQ9, data)
     item9 = answers[8]
     flags = [ITEM9_UNKNOWN] if item9 is None else [ITEM9_POSITIVE] if item9 > 0 else []
-    reasons = []
-    if flags == [ITEM9_POSITIVE]:
-        reasons.append(
-            Reason(
-                "item 9 answered above 0: urgent clinical risk assessment [clinical-reference 1.1]"
-            )
-        )
-    elif flags:
-        reasons.append(
-            Reason(
-                "item 9 unanswered: the safety state is unknown; follow up [clinical-reference 1.1]"
-            )
-        )
+    reasons = [ITEM9_REASONS[flag] for flag in flags]
     syndrome = _syndrome(answers)
     return summed_result(
         PHQ9,
         data,
+        answers=answers,
         flags=flags,
         reasons=reasons,
         figures={"syndrome": syndrome, "syndrome_source": SPITZER_1999.citation},

@@ -51,7 +51,7 @@ def mean_scored(instrument: Instrument, data: Mapping[str, Any], reason: Reason)
     """The total is the mean of the answered items (to 2 dp); `sum` is the sum scale, prorated
     under the instrument's missing-item rule. The mean is what is displayed."""
     answers = item_answers(instrument, data)
-    total_sum, missing, prorated, reasons = sum_items(instrument, data)
+    total_sum, missing, prorated, reasons = sum_items(instrument, answers)
     if total_sum is None:
         return Result(
             instrument.code,

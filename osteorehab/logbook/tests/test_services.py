@@ -114,7 +114,8 @@ def test_the_same_key_from_another_patient_is_another_entry(team, patient):
         ({"completion": "half"}, {"completion": ["Choose one of the options."]}),
         ({"effort": 11}, {"effort": ["Choose a number from 0 to 10."]}),
         ({"pain": -1}, {"pain": ["Choose a number from 0 to 10."]}),
-        ({"minutes": -5}, {"minutes": ["Enter a whole number, 0 or more."]}),
+        ({"minutes": -5}, {"minutes": ["Enter a whole number from 0 to 240."]}),
+        ({"reps": 40_000}, {"reps": ["Enter a whole number from 0 to 200."]}),
         (
             {"skip_reason": "pain"},
             {"skip_reason": ["A reason is given only when the exercise was skipped."]},

@@ -3,13 +3,14 @@ from datetime import date
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
+from django.db.models import QuerySet
 
 from osteorehab.accounts.domain import Part, Role
 from osteorehab.accounts.models import CareTeamMember
 from osteorehab.audit.models import AuditEvent
 from osteorehab.patients import services
 from osteorehab.patients.domain import EpisodeStatus
-from osteorehab.patients.models import ConsentKind, Episode, Patient
+from osteorehab.patients.models import ConsentKind, Episode, EpisodeStatusChange, Patient
 from tests.factories import login_of, make_patient, make_user, member
 
 pytestmark = pytest.mark.django_db
@@ -209,6 +210,20 @@ def test_the_database_allows_one_open_episode_per_patient(team):
         Episode.objects.create(
             patient=patient, referred_on=date(2026, 1, 1), status_since=date(2026, 1, 1)
         )
+
+
+def test_an_episode_opened_meanwhile_by_someone_else_is_a_refusal_not_an_error(team, monkeypatch):
+    """Two users open an episode at once: both checks find none open, the database's
+    constraint lets one in, and the other is told, with nothing of theirs saved."""
+    patient = make_patient(team)  # with an open episode
+    monkeypatch.setattr(QuerySet, "exists", lambda self: False)  # the check raced past
+    with pytest.raises(ValidationError) as refused:
+        services.episode_open(
+            patient=patient, by=member(team, Role.NURSE), referred_on=date(2026, 11, 3)
+        )
+    assert refused.value.messages == ["The patient already has an open program episode."]
+    assert patient.episodes.count() == 1
+    assert EpisodeStatusChange.objects.filter(on=date(2026, 11, 3)).count() == 0
 
 
 def test_moving_past_referral_needs_program_consent(team):

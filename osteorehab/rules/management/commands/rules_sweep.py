@@ -2,11 +2,12 @@ import time
 from datetime import date
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from osteorehab.rules.models import SweepRun
-from osteorehab.rules.services import SWEEP_BATCH, sweep_run
+from osteorehab.rules.services import SWEEP_BATCH, sweep_run, sweep_shares
+from osteorehab.rules.tasks import rules_for_patients
 
 
 class Command(BaseCommand):
@@ -23,8 +24,24 @@ class Command(BaseCommand):
         parser.add_argument(
             "--date", type=date.fromisoformat, help="the day to run the rules on (YYYY-MM-DD)"
         )
+        parser.add_argument(
+            "--fan-out",
+            action="store_true",
+            help="queue the sweep as one task per batch for the running workers to share, today",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["fan_out"]:
+            if options["date"] or options["again"]:
+                raise CommandError(
+                    "--fan-out sweeps today, stores only what is new: no --date or --again"
+                )
+            shares = sweep_shares(batch=options["batch"])
+            for share in shares:
+                rules_for_patients(share)
+            patients = sum(map(len, shares))
+            self.stdout.write(f"Queued {len(shares)} tasks for {patients} patients.")
+            return
         started = time.perf_counter()
         batches = []
 
