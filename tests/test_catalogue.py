@@ -52,17 +52,24 @@ def test_problems_finds_untranslated_fuzzy_and_changed_placeholders(tmp_path):
 
 def _copy_sources(source: Path, target: Path) -> None:
     """The files makemessages would read from the project root: no dot-directories (.venv,
-    .git), no STATIC_ROOT or MEDIA_ROOT, and not the real locale directory."""
+    .git), no STATIC_ROOT, MEDIA_ROOT or runtime data (VAR_DIR, whose queue files come and go
+    while other tests run), and not the real locale directory."""
     skipped = {
         Path(p).resolve()
-        for p in (ROOT / "locale", django_settings.STATIC_ROOT, django_settings.MEDIA_ROOT)
+        for p in (
+            ROOT / "locale",
+            django_settings.STATIC_ROOT,
+            django_settings.MEDIA_ROOT,
+            django_settings.VAR_DIR,
+        )
         if p
     }
 
     def skip(path: Path) -> bool:
         if path.name.startswith(".") or path.resolve() in skipped:
             return True
-        return path.is_file() and path.suffix not in SOURCE_SUFFIXES
+        # not "is_file()": a file that vanished since the listing is skipped, not copied
+        return not path.is_dir() and path.suffix not in SOURCE_SUFFIXES
 
     def ignore(directory: str, names: list[str]) -> list[str]:
         return [name for name in names if skip(Path(directory, name))]
