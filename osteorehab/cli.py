@@ -22,23 +22,32 @@ naming the field.
 import argparse
 import csv
 import functools
+import gc
+import io
 import json
 import os
+import re
 import sys
-from collections.abc import Callable, Mapping, Sequence
-from itertools import chain
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from itertools import accumulate, chain
 from pathlib import Path
 from typing import Any, TextIO
 
 from osteorehab.assessments.instruments import EXAMPLES, INSTRUMENTS
-from osteorehab.assessments.instruments.base import InputError, Instrument, Result, parse_cell
+from osteorehab.assessments.instruments.base import (
+    InputError,
+    Instrument,
+    Result,
+    parse_cell,
+    plain,
+)
 
 # The docs, the plans and the rules are imported by their own commands: the scoring of a data set
 # starts without them.
 
 BAD_INPUT = 2
-# the values a CSV cell holds as they are (by exact type; a subclass is looked at further)
-SCALARS = {type(None), bool, int, float, str}
+NEEDS_QUOTES = re.compile(r'[,"\r\n]')
 
 
 class Usage(Exception):
@@ -65,78 +74,153 @@ def read_json(source: str, stdin: TextIO) -> Mapping[str, Any]:
     return data
 
 
-def row_reader(
-    instrument: Instrument, columns: Sequence[str]
-) -> Callable[[Mapping[str, str]], dict[str, Any]]:
-    """How a CSV row becomes the instrument's input: item columns by item key (empty = missing),
-    other values by field name (empty = not given). The columns are sorted out once per file."""
-    keys = [item.key for item in instrument.items]
-    # a questionnaire may take named fields too (Berg's fall history)
-    named = [
-        name
-        for name in dict.fromkeys(columns)
-        if name and name not in keys and name != "id" and (not keys or name in instrument.fields)
-    ]
+class Layout:
+    """Where a data set's cells are, sorted out once per file: item columns by item key (empty =
+    missing), other values by field name (empty = not given), and the respondent's id."""
 
-    @functools.lru_cache(maxsize=4096)
-    def cell(text: str) -> Any:
-        """A cell's value, None when blank; a text seen lately is not parsed again (a data set
-        repeats its answers)."""
-        return parse_cell(text) if text.strip() else None
+    def __init__(self, instrument: Instrument, header: Sequence[str]) -> None:
+        self.width = len(header)
+        self.keys = [item.key for item in instrument.items]
+        # a questionnaire may take named fields too (Berg's fall history)
+        self.named = [
+            name
+            for name in dict.fromkeys(header)
+            if name
+            and name not in self.keys
+            and name != "id"
+            and (not self.keys or name in instrument.fields)
+        ]
+        # a repeated column name reads from its last column, as csv.DictReader does; an absent
+        # column from the blank cell `answers` puts after the last
+        where = {name: n for n, name in enumerate(header)}
+        self.id_at = where.get("id", self.width)
+        self.read = [where.get(name, self.width) for name in [*self.keys, *self.named]]
 
-    def row_input(row: Mapping[str, str]) -> dict[str, Any]:
-        given = {name: value for name in named if (value := cell(row.get(name) or "")) is not None}
-        if not keys:
+    def answers(self, line: list[str]) -> tuple[str, ...]:
+        """The row's cells the instrument reads, as written: a short row's last columns empty,
+        a long row's extra cells ignored."""
+        if len(line) < self.width:
+            line.extend([""] * (self.width - len(line)))
+        line[self.width :] = ("",)
+        return tuple(map(line.__getitem__, self.read))
+
+    def data(self, answers: tuple[str, ...]) -> dict[str, Any]:
+        """The instrument's input from `answers`."""
+        count = len(self.keys)
+        named = zip(self.named, answers[count:], strict=True)
+        given = {name: value for name, text in named if (value := cell(text)) is not None}
+        if not self.keys:
             return given
-        return {"items": [cell(row.get(key) or "") for key in keys], **given}
+        return {"items": list(map(cell, answers[:count])), **given}
 
-    return row_input
+
+@functools.lru_cache(maxsize=4096)
+def cell(text: str) -> Any:
+    """A cell's value, None when blank; a text seen lately is not parsed again (a data set
+    repeats its answers)."""
+    return parse_cell(text) if text.strip() else None
 
 
 def flat(result: Result) -> dict[str, Any]:
-    """One CSV row of a result: nested figures as `bands.severity`, lists joined by ';'."""
-    cells = result.as_dict()
-    del cells["version"], cells["reasons"]
-    row: dict[str, Any] = {}
-    for key, value in cells.items():
-        if type(value) in SCALARS:  # the cheap check first: a data set has 100,000 results
-            row[key] = value
-        elif isinstance(value, list | tuple):
+    """One CSV row of a result: as_dict without the version and the reasons, nested values as
+    `bands.severity`, lists joined by ';'."""
+    row = {
+        "instrument": result.instrument,
+        "valid": result.valid,
+        "total": plain(result.total),
+        "band": result.band,
+        **nested("bands", result.bands),
+        "flags": ";".join(result.flags),
+        **nested("subscales", result.subscales),
+    }
+    for key, value in result.figures.items():
+        if isinstance(value, list | tuple):
             row[key] = ";".join(map(str, value))
-        elif isinstance(value, dict | Mapping):
-            for name, inner in value.items():
-                row[f"{key}.{name}"] = inner
+        elif isinstance(value, Mapping):
+            row.update(nested(key, value))
         else:
             row[key] = value
+    row["missing"] = ";".join(result.missing)
+    row["prorated"] = result.prorated
     return row
+
+
+def nested(key: str, values: Mapping[str, Any]) -> dict[str, Any]:
+    return {f"{key}.{name}": value for name, value in values.items()}
+
+
+@contextmanager
+def uncollected() -> Iterator[None]:
+    """The cycle collector paused: a data set keeps a row per respondent, none of them in a
+    cycle, and collecting would only scan them again and again (a tenth of the time)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def quoted(text: str) -> str:
+    """A cell as csv.writer writes it (QUOTE_MINIMAL): in quotes, its quotes doubled, when it
+    holds a comma, a quote or a line break."""
+    if NEEDS_QUOTES.search(text):
+        return '"' + text.replace('"', '""') + '"'
+    return text
 
 
 def score_csv(instrument: Instrument, source: Path, target: Path) -> tuple[int, int]:
     """Score every row; a bad row gets its error in the `error` column, never dropped.
     Returns (rows, rows with errors)."""
-    out: list[dict[str, Any]] = []
+    with uncollected():  # its rows are gone before the collector is back
+        return _score_csv(instrument, source, target)
+
+
+def _score_csv(instrument: Instrument, source: Path, target: Path) -> tuple[int, int]:
+    # each distinct answer set's cells and error, scored once: a data set repeats them
+    scored: dict[tuple[str, ...], tuple[dict[str, Any], str]] = {}
+    rows: list[tuple[str, int, tuple[str, ...]]] = []  # id, line number, answers
     errors = 0
     with source.open(newline="", encoding="utf-8-sig") as handle:
         reader = csv.reader(handle)
-        header = next(reader, [])
-        row_input = row_reader(instrument, header)
-        # as csv.DictReader reads it: blank lines skipped, a short row's last columns empty, a
-        # long row's extra cells ignored; line numbers as a spreadsheet shows them
-        for number, line in enumerate(filter(None, reader), start=2):
-            row = dict(zip(header, line, strict=False))
-            try:
-                cells, error = flat(instrument.score(row_input(row))), ""
-            except InputError as problem:
-                cells, error = {"valid": ""}, str(problem)
-                errors += 1
-            out.append({"id": row.get("id", ""), "row": number, **cells, "error": error})
-    columns = dict.fromkeys(chain.from_iterable(out), "")
+        layout = Layout(instrument, next(reader, []))
+        # as csv.DictReader reads it, blank lines skipped; numbered as a spreadsheet shows them
+        for number, line in enumerate(reader, start=2):
+            if not line:
+                continue
+            answers = layout.answers(line)
+            done = scored.get(answers)
+            if done is None:
+                try:
+                    done = flat(instrument.score(layout.data(answers))), ""
+                except InputError as problem:
+                    done = {"valid": ""}, str(problem)
+                scored[answers] = done
+            errors += bool(done[1])
+            rows.append((line[layout.id_at], number, answers))
+    columns = list(dict.fromkeys(chain.from_iterable(cells for cells, _ in scored.values())))
     with target.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(columns)
-        # each row's cells in column order, empty where the row has no value
-        writer.writerows({**columns, **scored}.values() for scored in out)
-    return len(out), errors
+        csv.writer(handle).writerow(["id", "row", *columns, "error"])
+        # each answer set's cells written out once, in column order, empty where its result
+        # has no value; each row is its id and line number before them
+        lines = io.StringIO()
+        writer = csv.writer(lines)
+        ends = list(
+            accumulate(
+                writer.writerow([*(cells.get(name, "") for name in columns), error])
+                for cells, error in scored.values()
+            )
+        )
+        text = lines.getvalue()
+        written = {
+            answers: text[start:end]
+            for answers, start, end in zip(scored, [0, *ends], ends, strict=False)
+        }
+        handle.writelines(
+            f"{quoted(id_)},{number},{written[answers]}" for id_, number, answers in rows
+        )
+    return len(rows), errors
 
 
 DATABASE_COMMANDS = ("backup", "restore", "checksums", "audit")

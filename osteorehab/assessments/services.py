@@ -1,9 +1,9 @@
 """Recording administered assessments: score with the pure instrument, store the raw answers and
 the result, audit it, and raise the alerts a result calls for, all in one transaction."""
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 from uuid import UUID, uuid4
 
 from django.core.exceptions import ValidationError
@@ -15,7 +15,7 @@ from osteorehab.accounts.domain import Role
 from osteorehab.accounts.models import User
 from osteorehab.alerts.models import AlertKind
 from osteorehab.alerts.services import alert_raise
-from osteorehab.audit.services import audit_write
+from osteorehab.audit.services import audit_creations, audit_write
 from osteorehab.core.idempotency import kept, save_once
 from osteorehab.patients.domain import event_date_refusal
 from osteorehab.patients.models import Patient
@@ -69,6 +69,11 @@ def instrument_for(code: str) -> Instrument:
         raise ValidationError(_("Unknown instrument.")) from None
 
 
+class Scored(NamedTuple):
+    assessment: Assessment  # not yet saved
+    result: Result
+
+
 def score(instrument: Instrument, answers: dict[str, Any]) -> Result:
     try:
         return instrument.score(answers)
@@ -76,8 +81,7 @@ def score(instrument: Instrument, answers: dict[str, Any]) -> Result:
         raise input_error(error) from error
 
 
-@transaction.atomic
-def assessment_record(
+def assessment_scored(
     *,
     patient: Patient,
     by: User,
@@ -88,13 +92,9 @@ def assessment_record(
     self_reported: bool = False,
     note: str = "",
     client_key: UUID | None = None,
-) -> Assessment:
-    """Score and keep the answers. A submission sent again with its key (`client_key`: the
-    patient's own, from their phone) answers the assessment it made and writes nothing, alerts
-    included."""
-    earlier = kept(Assessment, patient=patient, client_key=client_key)
-    if earlier is not None:
-        return earlier
+) -> Scored:
+    """The answers checked and scored: the assessment to keep (not yet saved) and its result;
+    a ValidationError in the user's language when the date or an answer is refused."""
     instrument = instrument_for(code)
     refuse(
         event_date_refusal(
@@ -117,29 +117,69 @@ def assessment_record(
         recorded_by=by,
         client_key=client_key,
     )
-    assessment, created = save_once(assessment, key={"patient": patient, "client_key": client_key})
-    if not created:
-        return assessment
-    audit_write(
-        by=by,
-        obj=assessment,
-        patient_id=patient.pk,
-        created=True,
-        changes={
-            "instrument": code,
-            "total": result.total,
-            "band": result.band,
-            "answers": answers,
-        },
-    )
-    for flag in result.flags:
-        if flag in ALERTS:
-            alert_raise(
-                patient=patient, kind=ALERTS[flag], roles=ALERTED_ROLES, source=assessment, by=by
-            )
-    Draft.objects.filter(patient=patient, instrument=code).delete()
-    rules_soon(patient)
+    return Scored(assessment, result)
+
+
+@transaction.atomic
+def assessment_record(*, patient: Patient, by: User, **given: Any) -> Assessment:
+    """Score and keep the answers (assessment_scored's arguments). A submission sent again with
+    its key (`client_key`: the patient's own, from their phone) answers the assessment it made
+    and writes nothing, alerts included."""
+    earlier = kept(Assessment, patient=patient, client_key=given.get("client_key"))
+    if earlier is not None:
+        return earlier
+    scored = assessment_scored(patient=patient, by=by, **given)
+    key = {"patient": patient, "client_key": scored.assessment.client_key}
+    assessment, created = save_once(scored.assessment, key=key)
+    if created:
+        _kept(by, [scored])
     return assessment
+
+
+@transaction.atomic
+def assessments_record(*, by: User, scored: Sequence[Scored]) -> None:
+    """Keep many scored assessments at once (an import): one insert, then what follows each
+    as assessment_record does it."""
+    Assessment.objects.bulk_create([each.assessment for each in scored], batch_size=500)
+    _kept(by, scored)
+
+
+def _kept(by: User, scored: Sequence[Scored]) -> None:
+    """What follows keeping assessments: each audited, the alerts its result calls for raised,
+    the patient's drafts of that instrument deleted, the rules run on each patient after the
+    commit."""
+    audit_creations(
+        by=by,
+        created=[
+            (
+                each.assessment,
+                each.assessment.patient_id,
+                {
+                    "instrument": each.assessment.instrument,
+                    "total": each.result.total,
+                    "band": each.result.band,
+                    "answers": each.assessment.answers,
+                },
+            )
+            for each in scored
+        ],
+    )
+    patients: dict[int, tuple[Patient, set[str]]] = {}
+    for each in scored:
+        patient = each.assessment.patient
+        for flag in each.result.flags:
+            if flag in ALERTS:
+                alert_raise(
+                    patient=patient,
+                    kind=ALERTS[flag],
+                    roles=ALERTED_ROLES,
+                    source=each.assessment,
+                    by=by,
+                )
+        patients.setdefault(patient.pk, (patient, set()))[1].add(each.assessment.instrument)
+    for patient, instruments in patients.values():
+        Draft.objects.filter(patient=patient, instrument__in=instruments).delete()
+        rules_soon(patient)
 
 
 @transaction.atomic

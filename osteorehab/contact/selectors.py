@@ -92,11 +92,26 @@ def patient_threads(user: Any, patient_id: int) -> QuerySet[Thread]:
     )
 
 
+# Under which name the page shell finds each role's unread count (unread_counts)
+UNREAD_KEYS = {
+    **dict.fromkeys(CLINICAL_ROLES, "inbox_unread"),
+    Role.PATIENT: "messages_unread",
+    Role.CAREGIVER: "family_unread",
+}
+
+
+def unread_key(user: Any) -> str | None:
+    """The name of this user's unread count (None: they have none), without a query."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    return UNREAD_KEYS.get(Role(user.role))
+
+
 def unread_counts(user: Any) -> dict[str, Any]:
     """What the page shell shows: a clinician's unread messages in their own threads (the
     inbox badge), a patient's unread messages, a caregiver's per patient who shares the program
     with them. One query; none for other roles."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+    if unread_key(user) is None:
         return {}
     role = Role(user.role)
     if role in CLINICAL_ROLES:

@@ -1,6 +1,7 @@
 """Importing a transaction Bundle of Patients and Observations (e.g. bone density results from
 the hospital record): all or nothing, in one database transaction, through the same services
-as the web forms (`patient_register`, `assessment_record`: each audited), with every problem
+as the web forms (`patient_register`, `assessment_scored`, then all of a bundle's results kept at
+once by `assessments_record`: each audited), with every problem
 named by its entry and element.
 
 A Patient is registered to the importing clinician's care team with the program consent not
@@ -26,7 +27,7 @@ from osteorehab.accounts.domain import Action, Role, may
 from osteorehab.accounts.models import CareTeam, User
 from osteorehab.assessments.instruments import INSTRUMENTS
 from osteorehab.assessments.models import Assessment, Occasion
-from osteorehab.assessments.services import assessment_record
+from osteorehab.assessments.services import Scored, assessment_scored, assessments_record
 from osteorehab.core.numbers import id_from
 from osteorehab.patients.domain import age_on
 from osteorehab.patients.models import Patient
@@ -153,11 +154,11 @@ def _answers(entry: ObservationIn, patient: Patient) -> dict[str, Any]:
     return answers
 
 
-def _record(entry: ObservationIn, by: User, patient: Patient) -> Any:
+def _scored(entry: ObservationIn, by: User, patient: Patient) -> Scored:
     if entry.occasion not in Occasion.values:
         raise ValidationError({"occasion": f"occasion must be one of {', '.join(Occasion.values)}"})
     _fitting(Assessment, {"note": entry.note})
-    return assessment_record(
+    return assessment_scored(
         patient=patient,
         by=by,
         code=entry.instrument,
@@ -187,6 +188,7 @@ def bundle_import(*, by: User, bundle: Any) -> Imported:
     teams = list(CareTeam.objects.filter(memberships__user=by)[:2])
     team = teams[0] if len(teams) == 1 else None
     response: list[dict[str, Any]] = []
+    observed: list[tuple[int, Scored]] = []  # entry index, its result (kept once all are read)
     with transaction.atomic():
         known = _Bundle(by, entries)
         for entry in sorted(entries, key=lambda e: isinstance(e, ObservationIn)):
@@ -206,13 +208,15 @@ def bundle_import(*, by: User, bundle: Any) -> Imported:
                             f"Bundle.entry[{entry.index}].resource.subject",
                         )
                     continue
-                assessment = _record(entry, by, subject)
-                response.append(_answer(entry.index, f"Observation/{assessment.pk}", True))
+                observed.append((entry.index, _scored(entry, by, subject)))
             except ValidationError as error:
                 issues.found.extend(_refusals(error, where, default))
         if issues:
             transaction.set_rollback(True)
             return Imported(None, _in_order(issues, bundle))
+        assessments_record(by=by, scored=[scored for _index, scored in observed])
+    for index, scored in observed:
+        response.append(_answer(index, f"Observation/{scored.assessment.pk}", True))
     response.sort(key=lambda e: e.pop("index"))
     return Imported(
         {"resourceType": "Bundle", "type": "transaction-response", "entry": response}, ()

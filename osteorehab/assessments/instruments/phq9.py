@@ -80,13 +80,16 @@ ITEM9_REASONS = {
 }
 
 
+SYMPTOM_AT = (2, 2, 2, 2, 2, 2, 2, 2, 1)  # Spitzer 1999: items 1-8 count at >= 2, item 9 at >= 1
+
+
 def _syndrome(answers: list[Any]) -> str | None:
     """Spitzer 1999: a symptom counts at >= 2 (item 9 at >= 1); major depressive syndrome is
     >= 5 counted including item 1 or 2; other depressive syndrome 2-4 including item 1 or 2.
     Undecidable when an item is unanswered."""
     if None in answers:
         return None
-    counted = [a >= (1 if n == 8 else 2) for n, a in enumerate(answers)]
+    counted = [a >= at for a, at in zip(answers, SYMPTOM_AT, strict=True)]
     core = counted[0] or counted[1]
     symptoms = sum(counted)
     if core and symptoms >= 5:

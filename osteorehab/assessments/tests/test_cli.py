@@ -7,7 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from osteorehab.cli import main
+from hypothesis import given
+from hypothesis import strategies as st
+
+from osteorehab.cli import main, quoted
 
 
 def run(*args: str, stdin: str = "") -> tuple[int, str]:
@@ -94,3 +97,39 @@ def test_every_instrument_has_an_example_in_the_docs():
     from osteorehab.assessments.instruments import EXAMPLES, INSTRUMENTS
 
     assert set(EXAMPLES) == set(INSTRUMENTS)
+
+
+def test_a_data_set_read_as_a_spreadsheet_would_show_it(tmp_path: Path):
+    """Repeated answers score alike, short rows read as empty at the end, long rows' extra
+    cells are ignored, blank lines skipped, and an id with a comma or a quote comes back whole."""
+    source, target = tmp_path / "in.csv", tmp_path / "out.csv"
+    source.write_text(
+        "q1,q2,q3,q4,q5,q6,q7,q8,q9,id\n"
+        "1,1,1,1,1,0,0,0,0,a\n"
+        "\n"
+        '1,1,1,1,1,0,0,0,0,"b, the second"\n'
+        '1,1,1,1,1,0,0,0,0,"c ""third""",extra,cells\n'
+        "1,1,1,1,1,0,0,0\n",
+        encoding="utf-8",
+    )
+    status, _ = run("score", "phq9", "--csv", str(source), "--out", str(target))
+    with target.open(newline="") as handle:
+        scored = list(csv.DictReader(handle))
+    assert status == 0
+    assert [(r["id"], r["row"], r["total"], r["band"]) for r in scored] == [
+        ("a", "2", "5", "mild"),
+        ("b, the second", "4", "5", "mild"),
+        ('c "third"', "5", "5", "mild"),
+        ("", "6", "6", "mild"),  # q9 and the id missing: 5 prorated from 8 items to 9
+    ]
+    assert scored[3]["missing"] == "q9"
+    assert scored[3]["flags"] == "item9_unanswered"
+    assert list(scored[0])[:3] == ["id", "row", "instrument"]
+    assert list(scored[0])[-1] == "error"
+
+
+@given(st.text())
+def test_a_cell_is_quoted_as_the_csv_module_quotes_it(text):
+    written = io.StringIO()
+    csv.writer(written).writerow([text, "x"])
+    assert written.getvalue() == f"{quoted(text)},x\r\n"
