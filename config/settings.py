@@ -199,6 +199,10 @@ OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # Sessions end after an hour without activity (shared clinic computers): a session in use is
 # written again at most once a minute to restart the hour (accounts.middleware).
 SESSION_COOKIE_AGE = 60 * 60
+# Sessions are kept in the database and, with Redis, read from it: a request then asks the
+# database nothing for its session. Without Redis each process's own memory would go stale
+# (a logout in one worker unseen by another), so the database alone.
+SESSION_ENGINE = "django.contrib.sessions.backends." + ("cached_db" if REDIS_URL else "db")
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 LANGUAGE_CODE = "en"
