@@ -38,12 +38,12 @@ lint: $(VENV)/.installed-dev
 	$(CHECK_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 
 test-sqlite: $(VENV)/.installed-dev
-	env -u DATABASE_URL -u REDIS_URL $(BIN)/pytest -n 2 --dist worksteal -p no:cacheprovider
+	env -u DATABASE_URL -u REDIS_URL $(BIN)/pytest -n 2 -p no:cacheprovider
 
 test-servers: $(VENV)/.installed-dev
 	@if [ -n "$$DATABASE_URL$$REDIS_URL" ]; then \
 		echo "== again on DATABASE_URL=$${DATABASE_URL:-(SQLite)} REDIS_URL=$${REDIS_URL:-(none)}"; \
-		$(BIN)/pytest -n 2 --dist worksteal -p no:cacheprovider; \
+		$(BIN)/pytest -n 2 -p no:cacheprovider; \
 	else \
 		echo "== DATABASE_URL and REDIS_URL not set: PostgreSQL and Redis runs skipped"; \
 	fi

@@ -1,9 +1,12 @@
 """Plain factory functions with deterministic defaults."""
 
 from datetime import date
+from importlib import import_module
 from itertools import count
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -122,3 +125,12 @@ def client_for(user: User | None) -> Client:
         session["otp_device_id"] = device.persistent_id
         session.save()
     return client
+
+
+def expire_cached_session(client: Client) -> None:
+    """What Redis does when a session's time to live runs out: with Redis, sessions are read
+    from a cached copy that Redis ends on its own clock, which a test's faked clock does not
+    move. Without Redis there is no copy."""
+    store = import_module(settings.SESSION_ENGINE).SessionStore(client.session.session_key)
+    if hasattr(store, "cache_key"):
+        cache.delete(store.cache_key)

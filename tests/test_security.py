@@ -22,6 +22,7 @@ from osteorehab.core.middleware import CONTENT_SECURITY_POLICY
 from tests.factories import (
     PASSWORD,
     client_for,
+    expire_cached_session,
     login_of,
     make_caregiver,
     make_org,
@@ -294,6 +295,7 @@ def test_an_idle_session_ends_after_an_hour_and_a_session_in_use_does_not(time_m
         time_machine.shift(50 * 60)
         assert client.get(caseload).status_code == 200
     time_machine.shift(61 * 60)  # an hour and a minute without a request
+    expire_cached_session(client)
     response = client.get(caseload)
     assert response["Location"] == f"{reverse('accounts:login')}?next={caseload}"
 

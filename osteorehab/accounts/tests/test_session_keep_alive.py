@@ -1,17 +1,14 @@
 """A session in use stays alive an hour past its last request, written at most once a minute."""
 
 from datetime import datetime, timedelta
-from importlib import import_module
 
 import pytest
-from django.conf import settings
 from django.contrib.sessions.models import Session
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from osteorehab.accounts.domain import Role
-from tests.factories import client_for, member
+from tests.factories import client_for, expire_cached_session, member
 
 START = datetime.fromisoformat("2026-11-21T09:00:00+00:00")
 pytestmark = pytest.mark.django_db
@@ -25,14 +22,6 @@ def _session_writes(client, url: str) -> int:
 
 def _expiry(client) -> datetime:
     return Session.objects.get(session_key=client.session.session_key).expire_date
-
-
-def _cached_copy_expired(client) -> None:
-    """With Redis the session is read from its cached copy, which Redis ends on its own clock
-    (its time to live is the session's age); the faked clock does not move that one."""
-    store = import_module(settings.SESSION_ENGINE).SessionStore(client.session.session_key)
-    if hasattr(store, "cache_key"):
-        cache.delete(store.cache_key)
 
 
 @pytest.fixture
@@ -60,7 +49,7 @@ def test_a_session_left_alone_for_an_hour_ends(nurse_client, time_machine):
     time_machine.shift(timedelta(minutes=59, seconds=30))
     assert nurse_client.get("/caseload/").status_code == 200  # still alive: restarted here
     time_machine.shift(timedelta(minutes=61))
-    _cached_copy_expired(nurse_client)
+    expire_cached_session(nurse_client)
     answer = nurse_client.get("/caseload/")
     assert answer.status_code == 302
     assert answer["Location"].startswith("/login/")
