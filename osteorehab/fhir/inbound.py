@@ -8,6 +8,7 @@ one the instrument reads (UCUM), and the answers are known. Whether the answers 
 is the instrument's own judgement: the import scores them through it (`imports`).
 """
 
+import functools
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -190,8 +191,10 @@ def instrument_of(concept: Mapping[str, Any]) -> Instrument | None:
     return None
 
 
-def _inputs(instrument: Instrument) -> dict[tuple[str, str], str]:
+@functools.cache  # by code: an import reads many Observations of the same few instruments
+def _inputs(code: str) -> dict[tuple[str, str], str]:
     """(system, code) of each answer of the instrument -> its key ("items.N" for item N)."""
+    instrument = INSTRUMENTS[code]
     found: dict[tuple[str, str], str] = {}
     for n, item in enumerate(instrument.items):
         found[(INPUT_SYSTEM, f"{instrument.code}.{item.key}")] = f"items.{n}"
@@ -230,7 +233,7 @@ def _value(holder: Mapping[str, Any], unit: str | None, where: str, issues: Issu
 def _answers(
     resource: Mapping[str, Any], instrument: Instrument, index: int, issues: Issues
 ) -> tuple[dict[str, Any], dict[str, str]]:
-    known = _inputs(instrument)
+    known = _inputs(instrument.code)
     answers: dict[str, Any] = {}
     sources: dict[str, str] = {}
     items: list[Any] = [None] * len(instrument.items)
@@ -327,12 +330,19 @@ def read_observation(
 
 
 def _has_nul(value: Any) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, Mapping):
-        return any(_has_nul(key) or _has_nul(item) for key, item in value.items())
-    if isinstance(value, list):
-        return any(_has_nul(item) for item in value)
+    """Whether any string or key of a JSON value holds a NUL (a walk without recursion: an
+    import checks every entry)."""
+    pending = [value]
+    while pending:
+        found = pending.pop()
+        if isinstance(found, str):
+            if "\x00" in found:
+                return True
+        elif isinstance(found, Mapping):
+            pending.extend(found.keys())
+            pending.extend(found.values())
+        elif isinstance(found, list):
+            pending.extend(found)
     return False
 
 
