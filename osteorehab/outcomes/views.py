@@ -18,7 +18,7 @@ from osteorehab.audit.services import note_access
 from osteorehab.core.charts import inline_svg
 from osteorehab.core.types import AuthedRequest
 from osteorehab.patients.models import Patient
-from osteorehab.patients.views import medication_rows
+from osteorehab.patients.selectors import medication_rows
 
 from . import domain, reports
 from .cohort import EpisodeRow, Filters, analysis_table, cohort_rows, episodes_of

@@ -1,4 +1,3 @@
-from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -33,7 +32,7 @@ from osteorehab.family.services import encouragements_shown
 from osteorehab.followup.selectors import follow_ups
 
 from . import services
-from .domain import OPEN, Adherence, EpisodeStatus, join_code_shown
+from .domain import OPEN, EpisodeStatus, join_code_shown
 from .forms import (
     AcceptInviteForm,
     CaregiverForm,
@@ -58,9 +57,9 @@ from .models import (
     Episode,
     EpisodeStatusChange,
     Medication,
-    MedicationFill,
     Patient,
 )
+from .selectors import MedicationRow, medication_rows
 
 CASELOAD_ROLES = (*CLINICAL_ROLES, Role.LEAD)
 PAGE_SIZE = 25
@@ -167,41 +166,6 @@ def record(request: AuthedRequest, patient_id: int) -> HttpResponse:
         context["caregivers"] = patient.caregivers.all()
         context["family_sharing"] = services.family_sharing_in_force(patient)
     return render(request, "patients/record.html", context)
-
-
-# clinical-reference 5: PDC >= 0.80 is adherent, below it is not.
-ADHERENCE_WORDS = {
-    True: gettext_lazy("adherent (≥ 80%)"),
-    False: gettext_lazy("below 80%"),
-}
-
-
-@dataclass(frozen=True)
-class MedicationRow:
-    """A medicine on the record page, with its refills and proportion of days covered."""
-
-    medication: Medication
-    fill_count: int
-    adherence: Adherence | None
-
-    @property
-    def adherence_words(self) -> Promise | None:
-        return ADHERENCE_WORDS[self.adherence.adherent] if self.adherence else None
-
-
-def medication_rows(patient: Patient) -> list[MedicationRow]:
-    medications = patient.medications.valid().prefetch_related(
-        Prefetch("fills", queryset=MedicationFill.objects.valid())
-    )
-    today = timezone.localdate()
-    return [
-        MedicationRow(
-            medication=medication,
-            fill_count=len(medication.fills.all()),
-            adherence=services.medication_adherence(medication, today=today),
-        )
-        for medication in medications
-    ]
 
 
 def _form_page(
@@ -409,11 +373,7 @@ def medication_refill(request: AuthedRequest, patient_id: int, medication_id: in
         template="patients/refill.html",
         medication=medication,
         fills=fills,
-        row=MedicationRow(
-            medication=medication,
-            fill_count=len(fills),
-            adherence=services.medication_adherence(medication, today=timezone.localdate()),
-        ),
+        row=MedicationRow.of(medication, fills, today=timezone.localdate()),
     )
 
 
