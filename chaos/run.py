@@ -117,33 +117,30 @@ class Processes:
                 process.wait()
 
 
-def run_inside(env: dict[str, str], *arguments: str) -> Any:
+def _run(env: dict[str, str], name: str, command: list[str], timeout: int) -> str:
+    """A project command's output; its error output, named, when it fails."""
     done = subprocess.run(  # noqa: S603  # nosec B603
-        [PYTHON, "-m", "chaos.inside", *arguments],
+        [PYTHON, *command],
         env=env,
         cwd=PROJECT,
         capture_output=True,
         text=True,
         check=False,
-        timeout=300,
+        timeout=timeout,
     )
     if done.returncode != 0:
-        raise RuntimeError(f"chaos.inside {' '.join(arguments)} failed:\n{done.stderr[-3000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+        raise RuntimeError(f"{name} failed:\n{done.stderr[-3000:]}")
+    return done.stdout
+
+
+def run_inside(env: dict[str, str], *arguments: str) -> Any:
+    name = f"chaos.inside {' '.join(arguments)}"
+    out = _run(env, name, ["-m", "chaos.inside", *arguments], timeout=300)
+    return json.loads(out.strip().splitlines()[-1])
 
 
 def manage(env: dict[str, str], *arguments: str) -> None:
-    done = subprocess.run(  # noqa: S603  # nosec B603
-        [PYTHON, "manage.py", *arguments],
-        env=env,
-        cwd=PROJECT,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=600,
-    )
-    if done.returncode != 0:
-        raise RuntimeError(f"manage.py {' '.join(arguments)} failed:\n{done.stderr[-3000:]}")
+    _run(env, f"manage.py {' '.join(arguments)}", ["manage.py", *arguments], timeout=600)
 
 
 def children(pid: int) -> dict[int, str]:

@@ -29,6 +29,7 @@ from osteorehab.audit.services import audit_event
 from osteorehab.followup.models import ScheduleItem
 from osteorehab.followup.selectors import due_items, follow_ups
 from osteorehab.logbook.models import CheckIn, ExerciseLog, FallReport
+from osteorehab.logbook.tests.factories import check_in_form
 from osteorehab.patients.models import Patient
 from osteorehab.patients.synthetic import build_synthetic
 from osteorehab.rules.models import Proposal
@@ -181,17 +182,7 @@ def test_a_check_in_takes_at_most_six_queries(team, time_machine):
     patient = make_patient(team, login=True)
     client = Client()
     client.force_login(login_of(patient))
-    form = {
-        "day": TODAY.isoformat(),
-        "mood": "4",
-        "confidence": "7",
-        "fatigue": "3",
-        "sleep": "good",
-        "pain": "2",
-        "back_pain_new": "no",
-        "falls": "0",
-        "near_falls": "0",
-    }
+    form = check_in_form(TODAY)
     client.post("/me/check-in/", {**form, "client_key": str(uuid.uuid4())})
     time_machine.shift(timedelta(seconds=5))  # within the minute: the session is not written
     with CaptureQueriesContext(connection) as captured:

@@ -39,7 +39,7 @@ from osteorehab.family.models import Encouragement
 from osteorehab.family.services import encouragement_send
 from osteorehab.logbook.models import CheckIn, ExerciseLog, FallReport
 from osteorehab.logbook.services import check_in_record, exercise_log_record, fall_report_record
-from osteorehab.logbook.tests.factories import make_plan
+from osteorehab.logbook.tests.factories import check_in_form, make_plan
 from osteorehab.patients.models import Consent, Episode, Patient
 from osteorehab.plans.education import MODULES_BY_CODE
 from osteorehab.plans.models import CarePlan, GoalRating, PlanVersion
@@ -297,18 +297,7 @@ def test_the_check_in_form_sent_ten_times_at_once_is_one_check_in(team):
     patient = make_patient(team, login=True)
     clients = [client_for(login_of(patient)) for _ in range(CONCURRENT)]
     key = str(uuid.uuid4())
-    form = {
-        "client_key": key,
-        "day": _today().isoformat(),
-        "mood": "4",
-        "confidence": "7",
-        "fatigue": "3",
-        "sleep": "good",
-        "pain": "2",
-        "back_pain_new": "no",
-        "falls": "0",
-        "near_falls": "0",
-    }
+    form = {"client_key": key, **check_in_form(_today())}
     responses = at_once(CONCURRENT, lambda i: clients[i].post(reverse("logbook:check-in"), form))
     entry = CheckIn.objects.get()
     done = reverse("logbook:check-in-done", args=[entry.pk])

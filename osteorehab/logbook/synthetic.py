@@ -24,6 +24,7 @@ from osteorehab.patients.synthetic_cohort import Fall, Person
 from osteorehab.patients.synthetic_writer import Writer
 from osteorehab.plans.synthetic import Dosed
 
+from . import services
 from .domain import Completion, SkipReason, check_in_signals, fall_signals
 from .models import CheckIn, EnteredAs, FallReport
 
@@ -47,18 +48,9 @@ LOG_FIELDS = (
 CHECK_IN_FIELDS = (
     "id",
     "patient_id",
-    "day",
-    "mood",
-    "confidence",
-    "fatigue",
-    "sleep",
-    "pain",
-    "back_pain_new",
-    "falls",
-    "near_falls",
+    *services.CHECK_IN_FIELDS,
     "entered_by_id",
-    "entered_as",
-    "client_key",
+    *services.ENTRY_FIELDS,
     "created_at",
 )
 FALL_FIELDS = (

@@ -7,10 +7,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from osteorehab.cli import main, quoted
+from osteorehab.assessments.instruments import EXAMPLES, INSTRUMENTS
+from osteorehab.cli import flat, main, quoted
 
 
 def run(*args: str, stdin: str = "") -> tuple[int, str]:
@@ -94,8 +96,6 @@ def test_the_committed_instrument_docs_match_the_definitions():
 
 
 def test_every_instrument_has_an_example_in_the_docs():
-    from osteorehab.assessments.instruments import EXAMPLES, INSTRUMENTS
-
     assert set(EXAMPLES) == set(INSTRUMENTS)
 
 
@@ -133,3 +133,20 @@ def test_a_cell_is_quoted_as_the_csv_module_quotes_it(text):
     written = io.StringIO()
     csv.writer(written).writerow([text, "x"])
     assert written.getvalue() == f"{quoted(text)},x\r\n"
+
+
+@pytest.mark.parametrize("code", sorted(EXAMPLES))
+def test_a_csv_row_holds_every_field_of_the_json_result_but_the_version_and_reasons(code):
+    """`flat` builds the row from the result's fields for speed; it must say what as_dict says."""
+    result = INSTRUMENTS[code].score(EXAMPLES[code])
+    expected: dict[str, object] = {}
+    for key, value in result.as_dict().items():
+        if key in ("version", "reasons"):
+            continue
+        if isinstance(value, list | tuple):
+            expected[key] = ";".join(map(str, value))
+        elif isinstance(value, dict):
+            expected.update({f"{key}.{name}": inner for name, inner in value.items()})
+        else:
+            expected[key] = value
+    assert list(flat(result).items()) == list(expected.items())

@@ -26,6 +26,21 @@ ITEMS = (
 )
 
 
+def check_in_form(day: date) -> dict[str, str]:
+    """The check-in form as a patient posts it (a client key added by the caller)."""
+    return {
+        "day": day.isoformat(),
+        "mood": "4",
+        "confidence": "7",
+        "fatigue": "3",
+        "sleep": "good",
+        "pain": "2",
+        "back_pain_new": "no",
+        "falls": "0",
+        "near_falls": "0",
+    }
+
+
 def make_plan(
     patient: Patient, items: tuple[Item, ...] = ITEMS, *, approved: bool = True
 ) -> PlanVersion:

@@ -22,21 +22,19 @@ from tests.factories import (
     member,
 )
 
-from .factories import ITEMS, check_in, log_exercise, make_plan, report_fall
+from .factories import (
+    ITEMS,
+    TODAY,
+    check_in,
+    check_in_form,
+    log_exercise,
+    make_plan,
+    report_fall,
+)
 
 pytestmark = pytest.mark.django_db
 
-CHECK_IN = {
-    "day": "2026-11-21",
-    "mood": "4",
-    "confidence": "7",
-    "fatigue": "3",
-    "sleep": "good",
-    "pain": "2",
-    "back_pain_new": "no",
-    "falls": "0",
-    "near_falls": "0",
-}
+CHECK_IN = check_in_form(TODAY)
 
 
 @pytest.fixture
