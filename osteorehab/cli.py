@@ -21,7 +21,6 @@ naming the field.
 
 import argparse
 import csv
-import functools
 import gc
 import io
 import json
@@ -95,6 +94,7 @@ class Layout:
         where = {name: n for n, name in enumerate(header)}
         self.id_at = where.get("id", self.width)
         self.read = [where.get(name, self.width) for name in [*self.keys, *self.named]]
+        self.cells = Cells()
 
     def answers(self, line: list[str]) -> tuple[str, ...]:
         """The row's cells the instrument reads, as written: a short row's last columns empty,
@@ -107,18 +107,23 @@ class Layout:
     def data(self, answers: tuple[str, ...]) -> dict[str, Any]:
         """The instrument's input from `answers`."""
         count = len(self.keys)
+        cells = self.cells
+        if not self.named:  # a questionnaire's usual data set: its items only
+            return {"items": list(map(cells.__getitem__, answers))}
         named = zip(self.named, answers[count:], strict=True)
-        given = {name: value for name, text in named if (value := cell(text)) is not None}
+        given = {name: value for name, text in named if (value := cells[text]) is not None}
         if not self.keys:
             return given
-        return {"items": list(map(cell, answers[:count])), **given}
+        return {"items": list(map(cells.__getitem__, answers[:count])), **given}
 
 
-@functools.lru_cache(maxsize=4096)
-def cell(text: str) -> Any:
-    """A cell's value, None when blank; a text seen lately is not parsed again (a data set
-    repeats its answers)."""
-    return parse_cell(text) if text.strip() else None
+class Cells(dict[str, Any]):
+    """Each text's value, None when blank, parsed the first time it is seen (a data set repeats
+    its answers)."""
+
+    def __missing__(self, text: str) -> Any:
+        value = self[text] = parse_cell(text) if text.strip() else None
+        return value
 
 
 def flat(result: Result) -> dict[str, Any]:
@@ -177,11 +182,30 @@ def score_csv(instrument: Instrument, source: Path, target: Path) -> tuple[int, 
         return _score_csv(instrument, source, target)
 
 
+def outcome(result: Result) -> tuple[Any, ...]:
+    """What a CSV row shows of a result, as a key: results that show alike (a data set of
+    100,000 answer sets has a few hundred) are made into cells once. Every field `flat` writes
+    is in it, with its type where a value's text depends on it (True and 1 are equal keys)."""
+    return (
+        result.valid,
+        result.total,
+        result.band,
+        tuple(result.bands.items()),
+        result.flags,
+        tuple(result.subscales.items()),
+        tuple((key, type(value), value) for key, value in result.figures.items()),
+        result.missing,
+        result.prorated,
+    )
+
+
 def _score_csv(instrument: Instrument, source: Path, target: Path) -> tuple[int, int]:
-    # each distinct answer set's cells and error, scored once: a data set repeats them
-    scored: dict[tuple[str, ...], tuple[dict[str, Any], str]] = {}
-    rows: list[tuple[str, int, tuple[str, ...]]] = []  # id, line number, answers
-    errors = 0
+    # each distinct answer set scored once, and each distinct outcome made into cells once: a
+    # data set repeats both. An answer set's outcome is its number in `shown`.
+    outcomes: dict[tuple[Any, ...], int] = {}
+    shown: list[tuple[Result | None, str]] = []  # result (None: an error) and error, by number
+    scored: dict[tuple[str, ...], int] = {}
+    rows: list[tuple[str, int, int]] = []  # id, line number, outcome
     with source.open(newline="", encoding="utf-8-sig") as handle:
         reader = csv.reader(handle)
         layout = Layout(instrument, next(reader, []))
@@ -193,33 +217,37 @@ def _score_csv(instrument: Instrument, source: Path, target: Path) -> tuple[int,
             done = scored.get(answers)
             if done is None:
                 try:
-                    done = flat(instrument.score(layout.data(answers))), ""
+                    result: Result | None = instrument.score(layout.data(answers))
+                    error = ""
                 except InputError as problem:
-                    done = {"valid": ""}, str(problem)
+                    result, error = None, str(problem)
+                key = (error,) if result is None else outcome(result)
+                try:
+                    done = outcomes.setdefault(key, len(outcomes))
+                except TypeError:  # a figure that is a list: shown on its own
+                    done = outcomes.setdefault((object(),), len(outcomes))
+                if done == len(shown):
+                    shown.append((result, error))
                 scored[answers] = done
-            errors += bool(done[1])
-            rows.append((line[layout.id_at], number, answers))
-    columns = list(dict.fromkeys(chain.from_iterable(cells for cells, _ in scored.values())))
+            rows.append((line[layout.id_at], number, done))
+    cells = [{"valid": ""} if result is None else flat(result) for result, _ in shown]
+    columns = list(dict.fromkeys(chain.from_iterable(cells)))
     with target.open("w", newline="", encoding="utf-8") as handle:
         csv.writer(handle).writerow(["id", "row", *columns, "error"])
-        # each answer set's cells written out once, in column order, empty where its result
-        # has no value; each row is its id and line number before them
+        # each outcome's cells written out once, in column order, empty where its result has no
+        # value; each row is its id and line number before them
         lines = io.StringIO()
         writer = csv.writer(lines)
         ends = list(
             accumulate(
-                writer.writerow([*(cells.get(name, "") for name in columns), error])
-                for cells, error in scored.values()
+                writer.writerow([*(values.get(name, "") for name in columns), error])
+                for values, (_, error) in zip(cells, shown, strict=True)
             )
         )
         text = lines.getvalue()
-        written = {
-            answers: text[start:end]
-            for answers, start, end in zip(scored, [0, *ends], ends, strict=False)
-        }
-        handle.writelines(
-            f"{quoted(id_)},{number},{written[answers]}" for id_, number, answers in rows
-        )
+        written = [text[start:end] for start, end in zip([0, *ends], ends, strict=False)]
+        handle.writelines(f"{quoted(id_)},{number},{written[done]}" for id_, number, done in rows)
+    errors = sum(1 for *_, done in rows if shown[done][0] is None)
     return len(rows), errors
 
 

@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
+from operator import getitem
 from typing import Any
 
 # The scoring code's version, stored with every administered assessment: a change to any
@@ -304,6 +305,11 @@ class Instrument:
     instructions: str = ""  # what the patient is asked, shown above each question
     labels: Mapping[str, str] = field(default_factory=dict)  # words for codes that are not bands
     better: Better | None = None  # None: the total has no better direction (effort, a risk)
+    # each item's scores by answer (Item.scores), in item order: a data set sums many rows
+    scores: tuple[Mapping[Any, int], ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "scores", tuple(item.scores for item in self.items))
 
     def words(self, code: str) -> str | None:
         """The label of a band (or other result code) of this instrument, untranslated."""
@@ -398,7 +404,7 @@ def item_answers(instrument: Instrument, data: Mapping[str, Any]) -> list[Any]:
             given=len(answers),
         )
     for item, answer in zip(instrument.items, answers, strict=True):
-        if answer is not None and (isinstance(answer, bool) or answer not in item.options):
+        if answer is not None and (type(answer) is bool or answer not in item.options):
             allowed = ", ".join(str(option) for option in item.options)
             raise InputError(
                 item.key,
@@ -429,12 +435,7 @@ def sum_items(
     Returns (total or None, missing item keys, prorated?, reasons)."""
     items = instrument.items
     if None not in answers:  # every item answered: a data set's usual row
-        return (
-            float(sum([item.scores[a] for item, a in zip(items, answers, strict=True)])),
-            (),
-            False,
-            [],
-        )
+        return float(sum(map(getitem, instrument.scores, answers))), (), False, []
     scores = [item.scores[a] for item, a in zip(items, answers, strict=True) if a is not None]
     missing = tuple(item.key for item, a in zip(items, answers, strict=True) if a is None)
     rule = instrument.missing_rule

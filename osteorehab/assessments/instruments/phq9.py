@@ -3,6 +3,7 @@
 Source: clinical-reference 1.1 (PHQ-9). Licence: free, no permission required.
 """
 
+import operator
 from collections.abc import Mapping
 from typing import Any
 
@@ -89,9 +90,8 @@ def _syndrome(answers: list[Any]) -> str | None:
     Undecidable when an item is unanswered."""
     if None in answers:
         return None
-    counted = [a >= at for a, at in zip(answers, SYMPTOM_AT, strict=True)]
-    core = counted[0] or counted[1]
-    symptoms = sum(counted)
+    core = answers[0] >= SYMPTOM_AT[0] or answers[1] >= SYMPTOM_AT[1]
+    symptoms = sum(map(operator.ge, answers, SYMPTOM_AT))
     if core and symptoms >= 5:
         return "major"
     if core and 2 <= symptoms <= 4:

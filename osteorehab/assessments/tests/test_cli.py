@@ -5,6 +5,7 @@ import io
 import json
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from osteorehab.assessments.instruments import EXAMPLES, INSTRUMENTS
+from osteorehab.assessments.instruments.base import InputError, parse_cell
 from osteorehab.cli import flat, main, quoted
 
 
@@ -150,3 +152,37 @@ def test_a_csv_row_holds_every_field_of_the_json_result_but_the_version_and_reas
         else:
             expected[key] = value
     assert list(flat(result).items()) == list(expected.items())
+
+
+ANSWER_CELLS = st.sampled_from(["0", "1", "2", "3", "", " 2 ", "4", "x", "1.0"])
+# answer sets of one total (10) whose flags and syndrome differ with where the answers are
+ONE_TOTAL = st.permutations(["2", "2", "2", "2", "1", "0", "0", "0", "1"])
+ANSWER_SETS = st.one_of(ONE_TOTAL, st.lists(ANSWER_CELLS, min_size=9, max_size=9))
+
+
+@given(st.lists(ANSWER_SETS, min_size=1, max_size=40))
+def test_each_row_of_a_data_set_says_what_scoring_it_alone_says(rows):
+    """The data set's answer sets are scored once each and alike outcomes written once: every
+    row must still read as its own answers scored alone would."""
+    with tempfile.TemporaryDirectory() as folder:
+        source, target = Path(folder, "in.csv"), Path(folder, "out.csv")
+        with source.open("w", newline="") as handle:
+            csv.writer(handle).writerows(
+                [["id", *(f"q{n}" for n in range(1, 10))]]
+                + [[f"r{n}", *cells] for n, cells in enumerate(rows)]
+            )
+        run("score", "phq9", "--csv", str(source), "--out", str(target))
+        with target.open(newline="") as handle:
+            written = list(csv.DictReader(handle))
+    for cells, row in zip(rows, written, strict=True):
+        items = [parse_cell(text) if text.strip() else None for text in cells]
+        try:
+            alone = flat(INSTRUMENTS["phq9"].score({"items": items}))
+        except InputError as error:
+            alone = {"error": str(error)}
+        shown = {name: str(value) for name, value in alone.items() if value not in (None, "")}
+        assert {name: text for name, text in row.items() if text} == {
+            "id": row["id"],
+            "row": row["row"],
+            **shown,
+        }
