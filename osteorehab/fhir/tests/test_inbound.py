@@ -4,10 +4,12 @@ every problem named by its entry and element."""
 from datetime import date
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from osteorehab.assessments.instruments import EXAMPLES, INSTRUMENTS
 from osteorehab.fhir import scores
-from osteorehab.fhir.inbound import ObservationIn, PatientIn, read_bundle
+from osteorehab.fhir.inbound import ObservationIn, PatientIn, _has_nul, read_bundle
 from osteorehab.fhir.mappers import Ref
 from osteorehab.fhir.scores import INPUT_SYSTEM, INSTRUMENT_SYSTEM, UCUM, AssessmentData
 
@@ -171,3 +173,31 @@ def test_every_observation_we_write_reads_back_to_the_answers_it_was_scored_from
     items = {"items": answers["items"]} if "items" in answers else {}
     assert {**observation.answers, **items} == answers
     assert observation.occasion == "follow_up"
+
+
+# texts made of what could confuse a search of the JSON text: backslashes, "u0000", NULs
+TRICKY = st.lists(st.sampled_from(["\\", "u0000", "\x00", '"', "a", "\x01"]), max_size=6).map(
+    "".join
+)
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | TRICKY,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(TRICKY, inner, max_size=4),
+    max_leaves=12,
+)
+
+
+def _walked(value: object) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_walked(key) or _walked(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(map(_walked, value))
+    return False
+
+
+@given(JSON_VALUES)
+def test_a_nul_is_found_in_any_string_or_key_and_nowhere_else(value):
+    """The NUL check reads the entry's JSON text: it must say what walking the entry says, a
+    written backslash before "u0000" included."""
+    assert _has_nul(value) == _walked(value)
