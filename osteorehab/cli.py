@@ -185,18 +185,23 @@ def score_csv(instrument: Instrument, source: Path, target: Path) -> tuple[int, 
 def outcome(result: Result) -> tuple[Any, ...]:
     """What a CSV row shows of a result, as a key: results that show alike (a data set of
     100,000 answer sets has a few hundred) are made into cells once. Every field `flat` writes
-    is in it, with its type where a value's text depends on it (True and 1 are equal keys)."""
+    is in it, with its type where a value's text depends on it (True, 1 and 1.0 are equal keys;
+    the total is written as `plain` writes it)."""
     return (
         result.valid,
         result.total,
         result.band,
         tuple(result.bands.items()),
         result.flags,
-        tuple(result.subscales.items()),
-        tuple((key, type(value), value) for key, value in result.figures.items()),
+        typed(result.subscales),
+        typed(result.figures),
         result.missing,
         result.prorated,
     )
+
+
+def typed(values: Mapping[str, Any]) -> tuple[tuple[str, type, Any], ...]:
+    return tuple((key, type(value), value) for key, value in values.items())
 
 
 def _score_csv(instrument: Instrument, source: Path, target: Path) -> tuple[int, int]:

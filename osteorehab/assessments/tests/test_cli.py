@@ -13,8 +13,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from osteorehab.assessments.instruments import EXAMPLES, INSTRUMENTS
-from osteorehab.assessments.instruments.base import InputError, parse_cell
-from osteorehab.cli import flat, main, quoted
+from osteorehab.assessments.instruments.base import InputError, Result, parse_cell
+from osteorehab.cli import flat, main, outcome, quoted
 
 
 def run(*args: str, stdin: str = "") -> tuple[int, str]:
@@ -186,3 +186,17 @@ def test_each_row_of_a_data_set_says_what_scoring_it_alone_says(rows):
             "row": row["row"],
             **shown,
         }
+
+
+def test_results_written_differently_have_different_outcomes():
+    """True, 1 and 1.0 are equal as keys but written "True", "1" and "1.0": a figure's or a
+    subscale's type is part of the outcome; a total is written plain (14.0 as 14), so it is not."""
+    results = [
+        Result("x", "1", True, total=14.0, figures={"f": 1}, subscales={"s": 1.0}),
+        Result("x", "1", True, total=14, figures={"f": 1}, subscales={"s": 1.0}),
+        Result("x", "1", True, total=14.0, figures={"f": True}, subscales={"s": 1.0}),
+        Result("x", "1", True, total=14.0, figures={"f": 1}, subscales={"s": 1}),
+    ]
+    keys = [outcome(result) for result in results]
+    assert keys[0] == keys[1]
+    assert len({keys[0], keys[2], keys[3]}) == 3
